@@ -1,0 +1,31 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What a build is made from: a change to any of these makes `dist/` stale. */
+const SOURCES = ['src', 'content', 'public', 'db', 'astro.config.mjs', 'package.json', 'package-lock.json'];
+const BUILD_MARK = 'dist/server/entry.mjs';
+
+function newestChange(path: string): number {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return 0; // an optional source that does not exist
+  }
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, entry)));
+  return newest;
+}
+
+/** True when there is no build yet, or a source changed after the last one. */
+export function buildIsStale(root: string, contentDir: string): boolean {
+  let built: number;
+  try {
+    built = statSync(join(root, BUILD_MARK)).mtimeMs;
+  } catch {
+    return true;
+  }
+  const sources = [...SOURCES.map((source) => join(root, source)), contentDir];
+  return sources.some((source) => newestChange(source) > built);
+}

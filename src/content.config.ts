@@ -1,0 +1,33 @@
+import { resolve } from 'node:path';
+import { defineCollection } from 'astro:content';
+import { file, glob } from 'astro/loaders';
+import { pageSchema } from './schemas/page.ts';
+import { postSchema } from './schemas/post.ts';
+import { siteSchema } from './schemas/site.ts';
+import { tierSchema } from './schemas/tier.ts';
+import { yamlDocument } from './site/yaml-document-loader.ts';
+
+// Tests and benchmarks build generated communities; everyone else uses ./content.
+const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
+
+const posts = defineCollection({
+  loader: glob({ pattern: '**/*.mdx', base: resolve(contentDir, 'posts') }),
+  schema: postSchema,
+});
+
+const pages = defineCollection({
+  loader: glob({ pattern: '**/*.mdx', base: resolve(contentDir, 'pages') }),
+  schema: pageSchema,
+});
+
+const site = defineCollection({
+  loader: yamlDocument(resolve(contentDir, 'site.yaml'), 'site'),
+  schema: siteSchema,
+});
+
+const tiers = defineCollection({
+  loader: file(resolve(contentDir, 'tiers.yaml')),
+  schema: tierSchema,
+});
+
+export const collections = { posts, pages, site, tiers };

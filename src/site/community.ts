@@ -1,0 +1,46 @@
+import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
+import type { Site } from '../schemas/site.ts';
+import type { Tier } from '../schemas/tier.ts';
+import { publishedNewestFirst } from '../server/content/post-listing.ts';
+
+export type Post = CollectionEntry<'posts'>;
+
+/** The community's settings from site.yaml. */
+export async function getSite(): Promise<Site> {
+  const entry = await getEntry('site', 'site');
+  if (!entry) throw new Error('content/site.yaml is missing: copy the one from the demo community and edit it.');
+  return entry.data;
+}
+
+/** Every tier in tiers.yaml order, including hidden and archived ones. */
+export async function getTiers(): Promise<Tier[]> {
+  return (await getCollection('tiers')).map((entry) => entry.data);
+}
+
+/**
+ * Published posts, newest first. Checks every tier a post names exists, so a typo in
+ * `access` fails the build instead of locking a post away from everyone.
+ */
+export async function getPosts(): Promise<Post[]> {
+  const [posts, tiers] = await Promise.all([getCollection('posts'), getTiers()]);
+  const tierIds = new Set(tiers.map((tier) => tier.id));
+  for (const post of posts) {
+    if (!Array.isArray(post.data.access)) continue;
+    const unknown = post.data.access.filter((id) => !tierIds.has(id));
+    if (unknown.length > 0) {
+      throw new Error(
+        `${post.filePath ?? post.id}: access names unknown tier ${unknown.map((id) => `"${id}"`).join(', ')}. ` +
+          `Tiers in tiers.yaml: ${[...tierIds].join(', ') || '(none)'}; or use public, members or paid.`,
+      );
+    }
+  }
+  return publishedNewestFirst(posts, new Date());
+}
+
+/** The tiers that unlock a post, cheapest first — what a reader should be offered. */
+export function tiersUnlocking(post: Post, tiers: readonly Tier[]): Tier[] {
+  const access = post.data.access;
+  const open = tiers.filter((tier) => tier.visibility !== 'archived');
+  const unlocking = Array.isArray(access) ? open.filter((tier) => access.includes(tier.id)) : open;
+  return [...unlocking].sort((a, b) => a.prices.monthly - b.prices.monthly);
+}

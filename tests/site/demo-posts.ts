@@ -1,0 +1,28 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+export type DemoPost = { slug: string; title: string; access: unknown; body: string; draft: boolean };
+
+/** The demo community's posts as the creator wrote them, read straight from content/. */
+export function demoPosts(): DemoPost[] {
+  const dir = resolve(import.meta.dirname, '../../content/posts');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.mdx'))
+    .map((name) => {
+      const source = readFileSync(join(dir, name), 'utf8');
+      const [, frontmatter = '', body = ''] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(source) ?? [];
+      const data = parse(frontmatter) as { title: string; access?: unknown; draft?: boolean };
+      return { slug: name.replace(/\.mdx$/, ''), title: data.title, access: data.access ?? 'public', body, draft: data.draft ?? false };
+    })
+    .filter((post) => !post.draft);
+}
+
+/** The first plain paragraph of a post's body: words every reader should see. */
+export function firstParagraph(body: string): string {
+  const paragraph = body
+    .split(/\n\s*\n/)
+    .map((block) => block.trim())
+    .find((block) => /^[A-Z]/.test(block) && !block.startsWith('<'));
+  return paragraph ?? '';
+}

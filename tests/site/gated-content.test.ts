@@ -1,0 +1,47 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { CANARY } from './canary.ts';
+import { readTree } from './files.ts';
+
+const siteDir = inject('siteDir');
+const clientFiles = readTree(join(siteDir, 'client'));
+const words = CANARY.split(' ');
+// Pagefind stores words, not sentences: look for the canary's rare words one by one too.
+const rareWords = words.filter((word) => /\d/.test(word) || word.toLowerCase() === 'quillwort');
+
+describe('the gated part of a post never reaches the static build', () => {
+  it('plants the canary in the demo community and the server bundle carries it', () => {
+    expect(inject('plantedPosts')).toBeGreaterThanOrEqual(5);
+    const serverText = readTree(join(siteDir, 'server'))
+      .map((file) => file.text)
+      .join('\n');
+    expect(serverText).toContain(CANARY);
+  });
+
+  it('appears in no file under dist/client: HTML, RSS, sitemap, assets or the decompressed search index', () => {
+    expect(clientFiles.some((file) => file.path.startsWith('pagefind/'))).toBe(true);
+    const leaks = clientFiles.filter((file) => {
+      const text = file.text.toLowerCase();
+      return text.includes(CANARY.toLowerCase()) || rareWords.some((word) => text.includes(word.toLowerCase()));
+    });
+    expect(leaks.map((file) => file.path)).toEqual([]);
+  });
+
+  it('indexes the teasers of gated posts, so they can still be found', () => {
+    const index = clientFiles
+      .filter((file) => file.path.startsWith('pagefind/fragment/'))
+      .map((file) => file.text)
+      .join('\n');
+    const rss = readFileSync(join(siteDir, 'client/rss.xml'), 'utf8');
+    const gatedLink = /<link>[^<]*\/posts\/([^<]+)<\/link>/g;
+    const staticPosts = new Set(readdirSync(join(siteDir, 'client/posts')));
+    const gatedSlugs = [...rss.matchAll(gatedLink)].map((match) => match[1]).filter((slug) => slug && !staticPosts.has(slug));
+    expect(gatedSlugs.length).toBeGreaterThan(0);
+    for (const slug of gatedSlugs) expect(index).toContain(`/posts/${slug}`);
+  });
+
+  it('leaves the build-time teaser hand-off out of the published files', () => {
+    expect(clientFiles.map((file) => file.path)).not.toContain('coterie-search-teasers.json');
+  });
+});

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CANARY } from './canary.ts';
+import { demoPosts, firstParagraph } from './demo-posts.ts';
+import { serveSite, type RunningSite } from './site-server.ts';
+
+let site: RunningSite;
+beforeAll(async () => {
+  site = await serveSite(inject('siteDir'));
+});
+afterAll(() => site?.stop());
+
+const get = (path: string) => fetch(new URL(path, site.url));
+const posts = demoPosts();
+const publicPosts = posts.filter((post) => post.access === 'public');
+const gatedPosts = posts.filter((post) => post.access !== 'public');
+// The first words of a paragraph survive rendering untouched (no entities, no emphasis).
+const openingWords = (text: string) => text.split(/\s+/).slice(0, 4).join(' ');
+
+describe('public posts', () => {
+  it.each(publicPosts.map((post) => [post.slug, post] as const))('%s is served whole and ships no script', async (_slug, post) => {
+    const response = await get(`/posts/${post.slug}`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(openingWords(firstParagraph(post.body)));
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toContain('gate-notice');
+  });
+});
+
+describe('gated posts, for a visitor who is not signed in', () => {
+  it.each(gatedPosts.map((post) => [post.slug, post] as const))('%s shows the teaser and a call to action, never the gated part', async (_slug, post) => {
+    const response = await get(`/posts/${post.slug}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    const html = await response.text();
+    expect(html).toContain('class="gate-notice"');
+    expect(html).not.toContain(CANARY);
+    if (/<Paywall\s*\/>/.test(post.body)) expect(html).toContain(openingWords(firstParagraph(post.body)));
+    if (post.access === 'members') expect(html).toContain('Sign in to read');
+    else expect(html).toMatch(/Upgrade to /);
+  });
+
+  it('answers an unknown post with a friendly 404', async () => {
+    const response = await get('/posts/no-such-post');
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('This path leads nowhere');
+  });
+});
+
+describe('the hub around the posts', () => {
+  it('serves every listing page, with gated posts listed by their teaser', async () => {
+    for (const path of ['/', '/archive', '/tags', '/about', '/guidelines', '/join', '/search']) {
+      expect((await get(path)).status, path).toBe(200);
+    }
+    const archive = await (await get('/archive')).text();
+    expect(archive).toContain(`/posts/${gatedPosts[0]?.slug}`);
+    expect(archive).not.toContain(CANARY);
+    if (posts.length > 12) expect((await get('/archive/2')).status).toBe(200);
+  });
+
+  it('prices tiers from tiers.yaml on the join page', async () => {
+    const html = await (await get('/join')).text();
+    expect(html).toContain('Naturalist');
+    expect(html).toContain('£6');
+    expect(html).toContain('Payments are not set up yet');
+  });
+
+  it('lists every post, gated ones too, in the sitemap and the RSS feed', async () => {
+    const sitemap = await (await get('/sitemap.xml')).text();
+    const rss = await (await get('/rss.xml')).text();
+    for (const post of posts) {
+      expect(sitemap).toContain(`/posts/${post.slug}</loc>`);
+      expect(rss).toContain(`/posts/${post.slug}</link>`);
+    }
+  });
+
+  it('gives posts canonical URLs and social cards', async () => {
+    const post = publicPosts[0];
+    const html = await (await get(`/posts/${post?.slug}`)).text();
+    expect(html).toContain(`<link rel="canonical" href="http://localhost:4321/posts/${post?.slug}">`);
+    expect(html).toMatch(/<meta property="og:title" content="[^"]+">/);
+    expect(html).toMatch(/<meta name="twitter:card" content="summary(_large_image)?">/);
+  });
+
+  it('loads only the search script on the search page', async () => {
+    const html = await (await get('/search')).text();
+    const sources = [...html.matchAll(/<script[^>]*?(?:src="([^"]*)")?[^>]*>/g)].map((match) => match[1] ?? 'inline');
+    expect(sources).toEqual(['/pagefind/pagefind-ui.js', 'inline']);
+  });
+
+  it('answers an unknown page with the 404 page', async () => {
+    const response = await get('/no/such/page');
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain('This path leads nowhere');
+  });
+});
