@@ -15,8 +15,9 @@ const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
 
 if (buildIsStale(root, contentDir)) {
   console.log('Building the site…');
-  const astro = resolve(root, 'node_modules/.bin/astro');
-  const build = spawnSync(astro, ['build'], { stdio: 'inherit', env: { ASTRO_TELEMETRY_DISABLED: '1', ...process.env } });
+  // The Node running this script, which is new enough for Astro even where the machine's is not.
+  const astro = resolve(root, 'node_modules/astro/bin/astro.mjs');
+  const build = spawnSync(process.execPath, [astro, 'build'], { stdio: 'inherit', env: { ASTRO_TELEMETRY_DISABLED: '1', ...process.env } });
   if (build.status !== 0) {
     console.error('The build failed: fix the error above and run npm start again.');
     process.exit(1);

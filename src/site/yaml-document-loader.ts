@@ -19,7 +19,10 @@ export function yamlDocument(filePath: string, id: string): Loader {
         try {
           raw = parse(await readFile(filePath, 'utf8'));
         } catch (cause) {
-          throw new Error(`${filePath} could not be read as YAML: ${(cause as Error).message}`, { cause });
+          if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+            throw new Error(`${entryPath} is missing: every community needs one (see "Configuration" in the README).`, { cause });
+          }
+          throw new Error(`${entryPath} is not valid YAML: ${(cause as Error).message}`, { cause });
         }
         if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
           throw new Error(`${filePath} must hold a YAML mapping of settings (key: value lines).`);

@@ -3,6 +3,7 @@
  * data kept across restarts, one shared instance per process.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,7 @@ describe('the PGlite data folder', () => {
     const lock = readLock(dataDir);
 
     const error = await openDatabase({ dataDir }).then(
-      () => undefined,
+      (handle) => handle.close(), // opened beside the holder: the bug under test
       (failure: unknown) => failure,
     );
     expect(error).toBeInstanceOf(Error);
@@ -126,8 +127,9 @@ describe('the PGlite data folder', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, COTERIE_ROOT: root };
     delete env.DATABASE_URL;
     const child = spawn(nodeBin, [join(fixtures, 'shared-database.ts')], { cwd: project, env });
-    const [output, stderr] = await Promise.all([collect(child.stdout), collect(child.stderr)]);
-    const [code] = await once(child, 'exit');
+    cleanups.push(() => stopIfRunning(child));
+    // Listen for exit before reading output: it may come before the pipes drain.
+    const [[code], output, stderr] = await Promise.all([once(child, 'exit'), collect(child.stdout), collect(child.stderr)]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
     expect(JSON.parse(output)).toEqual({
@@ -147,15 +149,17 @@ async function startHolder(dataDir: string) {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   const child = spawn(nodeBin, [join(fixtures, 'hold-database.ts'), dataDir], { cwd: root, env });
-  cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
+  cleanups.push(() => stopIfRunning(child));
   const stderr = collect(child.stderr);
   for await (const line of createInterface({ input: child.stdout })) {
     const ready = /^ready (\d+)$/.exec(line);
     if (ready) return { child, pid: Number(ready[1]) };
   }
   throw new Error(`The holding process exited before holding the folder:\n${await stderr}`);
+}
+
+function stopIfRunning(child: ChildProcess): void {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 /** The pid of a process that has already exited: a stale lock's owner. */
