@@ -28,6 +28,7 @@ export default defineConfig({
   site: siteUrl(),
   trailingSlash: 'ignore',
   output: 'static',
+  outDir: process.env.COTERIE_OUT_DIR ?? './dist',
   adapter: node({ mode: 'standalone' }),
   integrations: [mdx(), pagefind()],
   cacheDir: process.env.COTERIE_CACHE_DIR ?? './node_modules/.astro',

@@ -4,10 +4,11 @@
  * Run on demand, never as a timed test:
  *
  *   node bench/build-benchmark.ts [--count 1000] [--runs 1] [--seed 42] [--only plain|coterie] [--keep]
+ *                                 [--content-from <dir>]   (settings and pages to build with; default content/)
  */
-import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
-import { availableParallelism, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { availableParallelism, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCoterie, buildPlain, PROJECT_ROOT, type BuildResult, type Target } from './build-targets.ts';
 import { formatTable, jsonRecord, ratio, summarize } from './format-report.ts';
@@ -17,7 +18,8 @@ import { generatePosts } from './generate-posts.ts';
 const AIM_RATIO = 1.3;
 const AIM_SECONDS_PER_1000 = 60;
 
-const usage = 'Usage: node bench/build-benchmark.ts [--count <N>] [--runs <R>] [--seed <S>] [--only plain|coterie] [--keep]';
+const usage =
+  'Usage: node bench/build-benchmark.ts [--count <N>] [--runs <R>] [--seed <S>] [--only plain|coterie] [--keep] [--content-from <dir>]';
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '1000' },
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'content-from': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -44,11 +47,17 @@ const version = (pkg: string): string =>
   JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 const progress = (message: string) => console.error(`[bench] ${message}`);
 
-const tmp = mkdtempSync(join(tmpdir(), 'coterie-bench-'));
+// Inside the project, not the OS temp dir: Astro prerenders by importing the built server,
+// whose chunks must resolve their packages from the project's node_modules.
+const workRoot = join(PROJECT_ROOT, 'bench', '.work');
+mkdirSync(workRoot, { recursive: true });
+const tmp = mkdtempSync(join(workRoot, 'run-'));
 progress(`generating ${count} posts (seed ${seed}) in ${tmp}`);
-const generated = generatePosts({ count, seed, dir: join(tmp, 'content') });
-if (!generated.copiedSkeleton && targets.includes('coterie')) {
-  progress('warning: no content/ folder to copy site.yaml, tiers.yaml and pages from; the Coterie build will likely fail');
+const contentFrom = values['content-from'] ? resolve(values['content-from']) : undefined;
+const generated = generatePosts({ count, seed, dir: join(tmp, 'content'), contentFrom });
+const missing = ['site.yaml', 'tiers.yaml'].filter((file) => !existsSync(join(generated.dir, file)));
+if (missing.length > 0 && targets.includes('coterie')) {
+  progress(`warning: ${missing.join(' and ')} missing from ${contentFrom ?? 'content/'}; the Coterie build will fail (try --content-from)`);
 }
 
 const results: BuildResult[] = [];
@@ -106,7 +115,7 @@ console.log(
       words: generated.words,
       machine: { cpus: availableParallelism(), memGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node },
       versions: { astro: version('astro'), mdx: version('@astrojs/mdx'), pagefind: version('pagefind') },
-      ratios,
+      ratios: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, v === null ? null : Number(v.toFixed(3))])),
       aims,
     },
     results,
@@ -116,5 +125,11 @@ console.log(
 
 // A failed build's logs are the evidence: keep them.
 if (values.keep || failed) progress(`kept ${tmp}${failed ? ' (a build failed; its log is there)' : ''}`);
-else rmSync(tmp, { recursive: true, force: true });
+else {
+  rmSync(tmp, { recursive: true, force: true });
+  // Another run may still be using the folder; only an empty one goes.
+  try {
+    rmdirSync(workRoot);
+  } catch {}
+}
 process.exit(failed ? 1 : 0);

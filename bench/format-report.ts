@@ -49,9 +49,9 @@ export function formatTable(results: BuildResult[], summaries: Summary[], posts:
     r.exitCode === 0
       ? [String(r.run), r.target, cell(r.wallSeconds, 1), cell(posts / r.wallSeconds, 1), String(r.staticPages),
           String(r.staticPosts), String(r.onDemandPosts), cell(toMiB(r.peakKiB), 0), cell(toMiB(r.treePeakKiB), 0)]
-      : [String(r.run), r.target, `failed (exit ${r.exitCode}) after ${r.wallSeconds.toFixed(1)} s`, '', '', '', '', cell(toMiB(r.peakKiB), 0), cell(toMiB(r.treePeakKiB), 0)],
+      : [String(r.run), r.target, cell(r.wallSeconds, 1), 'FAILED', `exit ${r.exitCode}`, '', '', cell(toMiB(r.peakKiB), 0), cell(toMiB(r.treePeakKiB), 0)],
   );
-  if (results.length > summaries.length) {
+  if (summaries.some((s) => s.runs > 1)) {
     for (const s of summaries) {
       rows.push(['median', s.target, cell(s.wallSeconds, 1), cell(s.postsPerSecond, 1), String(s.staticPages), '', '', cell(s.peakMiB, 0), cell(s.treePeakMiB, 0)]);
     }

@@ -2,10 +2,10 @@
  * Writes N synthetic MDX posts (deterministic from a seed) into `<dir>/posts/`, beside a
  * copy of the real `content/` folder minus its posts, so Coterie can build from `<dir>`.
  *
- *   node bench/generate-posts.ts --count 1000 --out /tmp/coterie-posts [--seed 42]
+ *   node bench/generate-posts.ts --count 1000 --out /tmp/coterie-posts [--seed 42] [--content-from content]
  */
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRandom, type Random } from './seeded-random.ts';
@@ -29,7 +29,7 @@ export type GeneratedPosts = {
   copiedSkeleton: boolean;
 };
 
-const DEFAULT_CONTENT = fileURLToPath(new URL('../content/', import.meta.url));
+const DEFAULT_CONTENT = fileURLToPath(new URL('../content', import.meta.url));
 const FIRST_DAY = Date.UTC(2019, 0, 1);
 const DAY_MS = 86_400_000;
 
@@ -96,7 +96,10 @@ export function generatePosts(options: { count: number; dir: string; seed?: numb
   const copiedSkeleton = existsSync(contentFrom);
   if (copiedSkeleton) {
     const realPosts = join(contentFrom, 'posts');
-    cpSync(contentFrom, dir, { recursive: true, filter: (source) => !source.startsWith(realPosts) });
+    cpSync(contentFrom, dir, {
+      recursive: true,
+      filter: (source) => source !== realPosts && !source.startsWith(`${realPosts}${sep}`),
+    });
   }
   // Start from an empty posts folder so the count on disk is exactly `count`.
   rmSync(postsDir, { recursive: true, force: true });
@@ -135,15 +138,17 @@ if (import.meta.main) {
       count: { type: 'string', default: '1000' },
       out: { type: 'string' },
       seed: { type: 'string', default: '42' },
+      'content-from': { type: 'string' },
     },
   });
   const count = Number(values.count);
   const seed = Number(values.seed);
   if (!values.out || !Number.isInteger(count) || count < 1 || !Number.isInteger(seed)) {
-    console.error('Usage: node bench/generate-posts.ts --count <N ≥ 1> --out <dir> [--seed <integer>]');
+    console.error('Usage: node bench/generate-posts.ts --count <N ≥ 1> --out <dir> [--seed <integer>] [--content-from <dir>]');
     process.exit(1);
   }
-  const result = generatePosts({ count, dir: values.out, seed });
+  const contentFrom = values['content-from'] ? resolve(values['content-from']) : DEFAULT_CONTENT;
+  const result = generatePosts({ count, dir: values.out, seed, contentFrom });
   console.log(`Wrote ${result.count} posts (${result.words} words) to ${result.postsDir}: ${JSON.stringify(result.access)}`);
-  if (!result.copiedSkeleton) console.warn(`No content/ folder to copy from (${DEFAULT_CONTENT}): only the plain site can build from this.`);
+  if (!result.copiedSkeleton) console.warn(`No content folder to copy from (${contentFrom}): only the plain site can build from this.`);
 }

@@ -3,7 +3,7 @@
  * a Postgres server when DATABASE_URL is set. Same schema, same migrations, same
  * query code: callers only ever see `Database`.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { resolveMigrationsFolder } from './migrations-folder.ts';
 import { openPglite } from './open-pglite.ts';
@@ -33,8 +33,10 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function defaultDataDir(cwd: string = process.cwd()): string {
-  return join(cwd, 'data', 'pglite');
+/** COTERIE_DATA_DIR when set (a folder outside the checkout, say), else ./data/pglite. */
+export function defaultDataDir(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.COTERIE_DATA_DIR?.trim();
+  return configured ? resolve(cwd, configured) : join(cwd, 'data', 'pglite');
 }
 
 /**

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 
 /** What a build is made from: a change to any of these makes `dist/` stale. */
 const SOURCES = ['src', 'content', 'public', 'db', 'astro.config.mjs', 'package.json', 'package-lock.json'];
-const BUILD_MARK = 'dist/server/entry.mjs';
 
 function newestChange(path: string): number {
   let stats;
@@ -18,11 +17,11 @@ function newestChange(path: string): number {
   return newest;
 }
 
-/** True when there is no build yet, or a source changed after the last one. */
-export function buildIsStale(root: string, contentDir: string): boolean {
+/** True when there is no build in `outDir` yet, or a source changed after it was made. */
+export function buildIsStale(root: string, contentDir: string, outDir: string): boolean {
   let built: number;
   try {
-    built = statSync(join(root, BUILD_MARK)).mtimeMs;
+    built = statSync(join(outDir, 'server/entry.mjs')).mtimeMs;
   } catch {
     return true;
   }

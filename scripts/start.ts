@@ -6,14 +6,15 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { closeDatabase, getDatabase } from '../db/client.ts';
+import { closeDatabase, defaultDataDir, getDatabase } from '../db/client.ts';
 import { buildIsStale } from './build-freshness.ts';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
 const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
+const outDir = resolve(process.env.COTERIE_OUT_DIR ?? 'dist');
 
-if (buildIsStale(root, contentDir)) {
+if (buildIsStale(root, contentDir, outDir)) {
   console.log('Building the site…');
   // The Node running this script, which is new enough for Astro even where the machine's is not.
   const astro = resolve(root, 'node_modules/astro/bin/astro.mjs');
@@ -26,7 +27,7 @@ if (buildIsStale(root, contentDir)) {
 
 try {
   const { engine } = await getDatabase();
-  console.log(engine === 'pglite' ? 'Database: embedded PGlite in ./data/pglite' : 'Database: Postgres server from DATABASE_URL');
+  console.log(engine === 'pglite' ? `Database: embedded PGlite in ${defaultDataDir()}` : 'Database: Postgres server from DATABASE_URL');
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -47,4 +48,4 @@ process.on('SIGTERM', () => void stop('SIGTERM'));
 process.env.PORT ??= '4321';
 process.env.HOST ??= 'localhost';
 // The standalone server starts listening as soon as its entry module loads.
-await import(pathToFileURL(resolve(root, 'dist/server/entry.mjs')).href);
+await import(pathToFileURL(resolve(outDir, 'server/entry.mjs')).href);

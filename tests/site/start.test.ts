@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(join(tmpdir(), 'coterie-start-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+type Started = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+/** `npm start`'s script, pointed at the test build (fresh, so it is served without rebuilding). */
+function start(): Started {
+  const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      COTERIE_OUT_DIR: inject('siteDir'),
+      COTERIE_CONTENT_DIR: join(inject('siteDir'), '../canary-content'),
+      COTERIE_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return { child, output: () => output, exited };
+}
+
+async function listeningUrl(started: Started): Promise<string> {
+  for (;;) {
+    const match = /listening on (http:\/\/[\d.:]+)/.exec(started.output());
+    if (match?.[1]) return match[1];
+    if (started.child.exitCode !== null) throw new Error(`start exited early:\n${started.output()}`);
+    await new Promise((wait) => setTimeout(wait, 100));
+  }
+}
+
+describe('npm start', () => {
+  it('opens and migrates the embedded database, serves the hub, refuses a second server, and closes cleanly on SIGTERM', async () => {
+    const first = start();
+    const url = await listeningUrl(first);
+    expect(first.output()).not.toContain('Building the site');
+    expect(first.output()).toContain(`Database: embedded PGlite in ${dataDir}`);
+    expect((await fetch(url)).status).toBe(200);
+    expect(existsSync(join(dataDir, 'coterie.lock'))).toBe(true);
+
+    const second = start();
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`pid ${first.child.pid}`);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'coterie.lock'))).toBe(false);
+  });
+});
