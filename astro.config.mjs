@@ -6,6 +6,7 @@ import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import { parse } from 'yaml';
 import pagefind from './src/integrations/pagefind.ts';
+import publicPostsOutOfServer from './src/integrations/public-posts-out-of-server.ts';
 
 // Where the creator's community lives; tests and benchmarks point it at generated copies.
 const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
@@ -30,7 +31,7 @@ export default defineConfig({
   output: 'static',
   outDir: process.env.COTERIE_OUT_DIR ?? './dist',
   adapter: node({ mode: 'standalone' }),
-  integrations: [mdx(), pagefind()],
+  integrations: [mdx(), pagefind(), publicPostsOutOfServer(contentDir)],
   cacheDir: process.env.COTERIE_CACHE_DIR ?? './node_modules/.astro',
   server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
   security: { checkOrigin: true },
