@@ -26,3 +26,16 @@ export function firstParagraph(body: string): string {
     .find((block) => /^[A-Z]/.test(block) && !block.startsWith('<'));
   return paragraph ?? '';
 }
+
+/**
+ * Five consecutive plain words from the first paragraph: text that rendering leaves
+ * exactly as written (no markup, punctuation or typographic quotes to transform).
+ */
+export function plainPhrase(body: string): string {
+  const words = firstParagraph(body).split(/\s+/);
+  for (let start = 0; start + 5 <= words.length; start += 1) {
+    const run = words.slice(start, start + 5);
+    if (run.every((word) => /^[A-Za-z]+$/.test(word))) return run.join(' ');
+  }
+  return '';
+}

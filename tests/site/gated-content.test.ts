@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { CANARY } from './canary.ts';
+import { demoPosts, plainPhrase } from './demo-posts.ts';
 import { readTree } from './files.ts';
 
 const siteDir = inject('siteDir');
@@ -43,5 +44,20 @@ describe('the gated part of a post never reaches the static build', () => {
 
   it('leaves the build-time teaser hand-off out of the published files', () => {
     expect(clientFiles.map((file) => file.path)).not.toContain('coterie-search-teasers.json');
+  });
+});
+
+describe('the server bundle', () => {
+  it('carries the gated posts it renders and leaves public posts to the static files', () => {
+    const serverText = readTree(join(siteDir, 'server'))
+      .map((file) => file.text)
+      .join('\n');
+    const publicPhrases = demoPosts()
+      .filter((post) => post.access === 'public')
+      .map((post) => plainPhrase(post.body))
+      .filter((phrase) => phrase !== '');
+    expect(publicPhrases.length).toBeGreaterThan(3);
+    for (const phrase of publicPhrases) expect(serverText).not.toContain(phrase);
+    expect(serverText).toContain(CANARY);
   });
 });
