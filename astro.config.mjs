@@ -32,6 +32,9 @@ export default defineConfig({
   outDir: process.env.COTERIE_OUT_DIR ?? './dist',
   adapter: node({ mode: 'standalone' }),
   integrations: [mdx(), pagefind(), publicPostsOutOfServer(contentDir)],
+  // Social cards must be PNG, so covers drawn as SVG are rasterised for them. The SVGs
+  // come from the creator's own repository, not from visitors, so processing them is safe.
+  image: { dangerouslyProcessSVG: true },
   cacheDir: process.env.COTERIE_CACHE_DIR ?? './node_modules/.astro',
   server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
   security: { checkOrigin: true },

@@ -13,8 +13,8 @@ export function frontmatterAccess(source: string): unknown {
   return data?.access ?? 'public';
 }
 
-/** One entry of Astro's content module map: `["content/posts/x.mdx", () => import(…)],`. */
-const MAP_ENTRY = /^\["([^"]+)", \(\) => import\(.*\)\],?$/;
+/** One entry of Astro's content module map: `["content/posts/x.mdx", () => import("…")]`, and its comma. */
+const MAP_ENTRY = /\["([^"]+)", \(\) => import\("[^"]*"\)\],?/g;
 
 /**
  * Public posts are prerendered and served as files; the on-demand server renders only
@@ -31,15 +31,13 @@ export default function publicPostsOutOfServer(contentDir: string): AstroIntegra
     async transform(code, id) {
       if (!id.endsWith('content-modules.mjs')) return undefined;
       const postsDir = relative(root, resolve(contentDir, 'posts'));
-      const lines = await Promise.all(
-        code.split('\n').map(async (line) => {
-          const path = MAP_ENTRY.exec(line)?.[1];
-          if (!path?.startsWith(`${postsDir}/`)) return line;
-          const access = frontmatterAccess(await readFile(resolve(root, path), 'utf8'));
-          return access === 'public' ? '' : line;
-        }),
-      );
-      return { code: lines.join('\n'), map: null };
+      const publicPaths = new Set<string>();
+      for (const [, path = ''] of code.matchAll(MAP_ENTRY)) {
+        if (!path.startsWith(`${postsDir}/`)) continue;
+        if (frontmatterAccess(await readFile(resolve(root, path), 'utf8')) === 'public') publicPaths.add(path);
+      }
+      // Dropping an entry with its comma leaves a valid array literal.
+      return { code: code.replace(MAP_ENTRY, (entry, path: string) => (publicPaths.has(path) ? '' : entry)), map: null };
     },
   };
   return {

@@ -18,5 +18,6 @@ export async function GET(context: APIContext) {
       author: post.data.author,
     })),
     customData: `<language>${site.language}</language>`,
+    trailingSlash: false,
   });
 }

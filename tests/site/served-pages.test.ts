@@ -52,10 +52,12 @@ describe('the hub around the posts', () => {
     for (const path of ['/', '/archive', '/tags', '/about', '/guidelines', '/join', '/search']) {
       expect((await get(path)).status, path).toBe(200);
     }
-    const archive = await (await get('/archive')).text();
-    expect(archive).toContain(`/posts/${gatedPosts[0]?.slug}`);
+    let archive = '';
+    for (let page = 1, response = await get('/archive'); response.status === 200; response = await get(`/archive/${++page}`)) {
+      archive += await response.text();
+    }
+    for (const post of posts) expect(archive).toContain(`href="/posts/${post.slug}"`);
     expect(archive).not.toContain(CANARY);
-    if (posts.length > 12) expect((await get('/archive/2')).status).toBe(200);
   });
 
   it('prices tiers from tiers.yaml on the join page', async () => {
@@ -84,7 +86,7 @@ describe('the hub around the posts', () => {
 
   it('loads only the search script on the search page', async () => {
     const html = await (await get('/search')).text();
-    const sources = [...html.matchAll(/<script[^>]*?(?:src="([^"]*)")?[^>]*>/g)].map((match) => match[1] ?? 'inline');
+    const sources = [...html.matchAll(/<script([^>]*)>/g)].map((match) => /src="([^"]*)"/.exec(match[1] ?? '')?.[1] ?? 'inline');
     expect(sources).toEqual(['/pagefind/pagefind-ui.js', 'inline']);
   });
 
