@@ -10,13 +10,15 @@ import { yamlDocument } from './site/yaml-document-loader.ts';
 // Tests and benchmarks build generated communities; everyone else uses ./content.
 const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
 
+// retainBody: false keeps raw MDX out of the data store, which is bundled into both the
+// prerender and the server builds: at thousands of posts it was the largest module of all.
 const posts = defineCollection({
-  loader: glob({ pattern: '**/*.mdx', base: resolve(contentDir, 'posts') }),
+  loader: glob({ pattern: '**/*.mdx', base: resolve(contentDir, 'posts'), retainBody: false }),
   schema: postSchema,
 });
 
 const pages = defineCollection({
-  loader: glob({ pattern: '**/*.mdx', base: resolve(contentDir, 'pages') }),
+  loader: glob({ pattern: '**/*.mdx', base: resolve(contentDir, 'pages'), retainBody: false }),
   schema: pageSchema,
 });
 

@@ -1,6 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { getPosts } from '../site/community.ts';
 import { isPublic } from '../server/access/can-read.ts';
-import { teaserText } from '../server/content/teaser-text.ts';
+import { teaserText, withoutFrontmatter } from '../server/content/teaser-text.ts';
 
 /**
  * Build-time hand-off to the Pagefind step: the teasers of gated posts, which have no
@@ -10,14 +12,14 @@ import { teaserText } from '../server/content/teaser-text.ts';
 export type SearchTeaser = { url: string; title: string; text: string; tags: string[]; image?: string };
 
 export async function GET() {
-  const posts = await getPosts();
-  const teasers: SearchTeaser[] = posts
-    .filter((post) => !isPublic(post.data))
-    .map((post) => ({
-      url: `/posts/${post.id}`,
-      title: post.data.title,
-      text: teaserText(post.body ?? '', post.data.description),
-      tags: post.data.tags,
-    }));
+  const gated = (await getPosts()).filter((post) => !isPublic(post.data));
+  const teasers: SearchTeaser[] = await Promise.all(
+    gated.map(async (post) => {
+      // The data store keeps no raw bodies (see content.config.ts): read the source file.
+      if (!post.filePath) throw new Error(`Post "${post.id}" has no source file to take its teaser from.`);
+      const body = withoutFrontmatter(await readFile(resolve(post.filePath), 'utf8'));
+      return { url: `/posts/${post.id}`, title: post.data.title, text: teaserText(body, post.data.description), tags: post.data.tags };
+    }),
+  );
   return new Response(JSON.stringify(teasers), { headers: { 'Content-Type': 'application/json' } });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PAYWALL_MARKER, splitAtPaywall } from '../../src/server/content/paywall.ts';
-import { mdxToPlainText, teaserText } from '../../src/server/content/teaser-text.ts';
+import { mdxToPlainText, teaserText, withoutFrontmatter } from '../../src/server/content/teaser-text.ts';
 
 describe('splitAtPaywall', () => {
   it('cuts rendered HTML at the marker', () => {
@@ -51,5 +51,12 @@ describe('teaserText', () => {
   it('strips headings, lists, quotes, code and MDX comments', () => {
     const source = '## Kit\n\n- a net\n- a jar\n\n> Patience.\n\n```sh\nrm -rf\n```\n\n{/* note to self */}\nUse `red` light.';
     expect(mdxToPlainText(source)).toBe('Kit\na net\na jar\nPatience.\nUse red light.');
+  });
+});
+
+describe('withoutFrontmatter', () => {
+  it('drops the frontmatter block and keeps the body', () => {
+    expect(withoutFrontmatter('---\ntitle: A\n---\n\nBody text.\n')).toBe('\nBody text.\n');
+    expect(withoutFrontmatter('No frontmatter.')).toBe('No frontmatter.');
   });
 });

@@ -10,6 +10,11 @@ export function teaserText(mdxBody: string, description: string): string {
   return text ? `${description}\n${text}` : description;
 }
 
+/** The MDX body of a post file: its source without the frontmatter block. */
+export function withoutFrontmatter(source: string): string {
+  return source.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n?/, '');
+}
+
 /** Strips MDX and markdown syntax, keeping the words a reader would see. */
 export function mdxToPlainText(source: string): string {
   return source
