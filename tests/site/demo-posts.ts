@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
-export type DemoPost = { slug: string; title: string; access: unknown; body: string; draft: boolean };
+export type DemoPost = { slug: string; title: string; access: unknown; frontmatter: string; body: string; draft: boolean };
 
 /** The demo community's posts as the creator wrote them, read straight from content/. */
 export function demoPosts(): DemoPost[] {
@@ -13,7 +13,7 @@ export function demoPosts(): DemoPost[] {
       const source = readFileSync(join(dir, name), 'utf8');
       const [, frontmatter = '', body = ''] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(source) ?? [];
       const data = parse(frontmatter) as { title: string; access?: unknown; draft?: boolean };
-      return { slug: name.replace(/\.mdx$/, ''), title: data.title, access: data.access ?? 'public', body, draft: data.draft ?? false };
+      return { slug: name.replace(/\.mdx$/, ''), title: data.title, access: data.access ?? 'public', frontmatter, body, draft: data.draft ?? false };
     })
     .filter((post) => !post.draft);
 }

@@ -9,7 +9,7 @@ export type RunningSite = { url: string; stop: () => Promise<void> };
 export async function serveSite(siteDir: string): Promise<RunningSite> {
   const server: ChildProcess = spawn(join(root, 'node_modules/.bin/node'), [join(siteDir, 'server/entry.mjs')], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0' },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolveUrl, reject) => {

@@ -22,6 +22,7 @@ function start(): Started {
       DATABASE_URL: '',
       HOST: '127.0.0.1',
       PORT: '0',
+      NO_COLOR: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
