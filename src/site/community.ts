@@ -1,7 +1,7 @@
 import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import type { Site } from '../schemas/site.ts';
 import type { Tier } from '../schemas/tier.ts';
-import { publishedNewestFirst } from '../server/content/post-listing.ts';
+import { isPublished, publishedNewestFirst } from '../server/content/post-listing.ts';
 
 export type Post = CollectionEntry<'posts'>;
 
@@ -35,6 +35,12 @@ export async function getPosts(): Promise<Post[]> {
     }
   }
   return publishedNewestFirst(posts, new Date());
+}
+
+/** One published post by its slug, for on-demand routes: a lookup, not a scan of every post. */
+export async function getPublishedPost(slug: string): Promise<Post | undefined> {
+  const post = await getEntry('posts', slug);
+  return post && isPublished(post, new Date()) ? post : undefined;
 }
 
 /** The tiers that unlock a post, cheapest first — what a reader should be offered. */

@@ -1,21 +1,12 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { siteInBrowser } from './browser.ts';
 import { demoPosts } from './demo-posts.ts';
-import { serveSite, type RunningSite } from './site-server.ts';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let site: RunningSite;
-let browser: Browser;
-beforeAll(async () => {
-  [site, browser] = await Promise.all([serveSite(inject('siteDir')), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const { site, browser } = siteInBrowser();
 
 const withCover = demoPosts().find((post) => post.access === 'public' && /^cover:/m.test(post.frontmatter));
 const gated = demoPosts().find((post) => post.access !== 'public');
@@ -37,8 +28,8 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
 describe('pages as a reader gets them', () => {
   it.each(pages)('%s has no serious accessibility problems, in light or dark', async (path) => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await browser.newPage({ colorScheme });
-      await page.goto(new URL(path, site.url).href);
+      const page = await browser().newPage({ colorScheme });
+      await page.goto(new URL(path, site().url).href);
       if (path.startsWith('/search')) await page.locator('.pagefind-ui__result').first().waitFor();
       expect(await accessibilityProblems(page), `${path} (${colorScheme})`).toEqual([]);
       await page.close();
@@ -46,13 +37,13 @@ describe('pages as a reader gets them', () => {
   });
 
   it.each(pages.filter((path) => !path.startsWith('/search')))('%s does not shift while it loads', async (path) => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    const page = await browser().newPage({ viewport: { width: 390, height: 800 } });
     // Images arrive late, as on a slow phone: a page that did not reserve their space jumps.
     await page.route(/\.(svg|png|jpe?g|webp|avif)$/, async (route) => {
       await new Promise((wait) => setTimeout(wait, 300));
       await route.continue();
     });
-    await page.goto(new URL(path, site.url).href, { waitUntil: 'load' });
+    await page.goto(new URL(path, site().url).href, { waitUntil: 'load' });
     expect(await layoutShift(page)).toBe(0);
     await page.close();
   });
@@ -60,7 +51,7 @@ describe('pages as a reader gets them', () => {
 
 describe('the checks themselves', () => {
   it('flag a page with an unlabelled image and low-contrast text', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.setContent('<html lang="en"><body><main><img src="x.png"><p style="color:#ddd;background:#fff">faint</p></main></body></html>');
     const problems = await accessibilityProblems(page);
     expect(problems.some((problem) => problem.startsWith('image-alt'))).toBe(true);
@@ -69,7 +60,7 @@ describe('the checks themselves', () => {
   });
 
   it('measure a page that moves its text after loading', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.setContent('<html lang="en"><body><p>Text that will be pushed down.</p></body></html>');
     await page.evaluate(() => new Promise((done) => setTimeout(done, 100)));
     await page.evaluate(() => {

@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from './browser.ts';
+import { describe, expect, it } from 'vitest';
+import { siteInBrowser } from './browser.ts';
 import { demoPosts } from './demo-posts.ts';
-import { serveSite, type RunningSite } from './site-server.ts';
 
-let site: RunningSite;
-let browser: Browser;
-beforeAll(async () => {
-  [site, browser] = await Promise.all([serveSite(inject('siteDir')), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await site?.stop();
-});
+const { site, browser } = siteInBrowser();
 
 describe('a reader searching the hub in a browser', () => {
   it('searches from the header box on the home page and follows the result to the post', async () => {
@@ -21,8 +11,8 @@ describe('a reader searching the hub in a browser', () => {
     // The longest word of the title is distinctive enough to find its own post.
     const word = post.title.split(/[^A-Za-z]+/).sort((a, b) => b.length - a.length)[0] ?? '';
 
-    const page = await browser.newPage();
-    await page.goto(site.url);
+    const page = await browser().newPage();
+    await page.goto(site().url);
     await page.getByRole('searchbox', { name: /search/i }).fill(word);
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/\/search\?q=/);
@@ -36,10 +26,10 @@ describe('a reader searching the hub in a browser', () => {
   });
 
   it('finds a gated post by its teaser and lands on the teaser with a call to action', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const gated = demoPosts().find((candidate) => candidate.access !== 'public');
     if (!gated) throw new Error('the demo community needs a gated post');
-    await page.goto(new URL(`/search?q=${encodeURIComponent(gated.title)}`, site.url).href);
+    await page.goto(new URL(`/search?q=${encodeURIComponent(gated.title)}`, site().url).href);
     const result = page.locator('.pagefind-ui__result-link', { hasText: gated.title });
     await result.first().waitFor({ timeout: 15_000 });
     await result.first().click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { homeSelection, publishedNewestFirst, tagCounts } from '../../src/server/content/post-listing.ts';
+import { homeSelection, isPublished, publishedNewestFirst, tagCounts } from '../../src/server/content/post-listing.ts';
 
 const post = (id: string, date: string, extra: Partial<{ tags: string[]; featured: boolean; draft: boolean }> = {}) => ({
   id,
@@ -36,5 +36,14 @@ describe('homeSelection', () => {
     const { featured, latest } = homeSelection(posts, 1, 2);
     expect(featured.map((p) => p.id)).toEqual(['b']);
     expect(latest.map((p) => p.id)).toEqual(['a', 'c']);
+  });
+});
+
+describe('isPublished', () => {
+  it('is false for drafts and for posts dated after now', () => {
+    const now = new Date('2026-11-21T12:00:00Z');
+    expect(isPublished(post('a', '2026-11-21'), now)).toBe(true);
+    expect(isPublished(post('b', '2026-11-22'), now)).toBe(false);
+    expect(isPublished(post('c', '2026-01-01', { draft: true }), now)).toBe(false);
   });
 });

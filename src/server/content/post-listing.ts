@@ -4,10 +4,15 @@ export type ListedPost = {
   data: { date: Date; tags: readonly string[]; featured: boolean; draft: boolean };
 };
 
+/** A post is published once it is not a draft and its date has come. */
+export function isPublished(post: ListedPost, now: Date): boolean {
+  return !post.data.draft && post.data.date.getTime() <= now.getTime();
+}
+
 /** Published posts, newest first: drafts and posts dated in the future are left out. */
 export function publishedNewestFirst<T extends ListedPost>(posts: readonly T[], now: Date): T[] {
   return posts
-    .filter((post) => !post.data.draft && post.data.date.getTime() <= now.getTime())
+    .filter((post) => isPublished(post, now))
     .sort((a, b) => b.data.date.getTime() - a.data.date.getTime() || a.id.localeCompare(b.id));
 }
 
