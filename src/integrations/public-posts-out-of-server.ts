@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import type { Plugin } from 'vite';
 import { parse } from 'yaml';
+import { splitFrontmatter } from '../server/content/frontmatter.ts';
 
 /** A post's `access` as written in its frontmatter; `public` when it says nothing. */
 export function frontmatterAccess(source: string): unknown {
-  const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---/.exec(source)?.[1];
+  const { frontmatter } = splitFrontmatter(source);
   if (frontmatter === undefined) return 'public';
   const data = parse(frontmatter) as { access?: unknown } | null;
   return data?.access ?? 'public';

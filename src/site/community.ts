@@ -17,6 +17,11 @@ export async function getTiers(): Promise<Tier[]> {
   return (await getCollection('tiers')).map((entry) => entry.data);
 }
 
+/** Tier display names by id, for badges that name who may read a post. */
+export async function getTierNames(): Promise<Map<string, string>> {
+  return new Map((await getTiers()).map((tier) => [tier.id, tier.name]));
+}
+
 /**
  * Published posts, newest first. Checks every tier a post names exists, so a typo in
  * `access` fails the build instead of locking a post away from everyone.

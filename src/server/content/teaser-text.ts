@@ -1,3 +1,5 @@
+import { splitFrontmatter } from './frontmatter.ts';
+
 /**
  * Plain text of the part of an MDX post above its `<Paywall />` line, for the search
  * index. Works on the source, so the gated part is never rendered to get it; without a
@@ -12,7 +14,7 @@ export function teaserText(mdxBody: string, description: string): string {
 
 /** The MDX body of a post file: its source without the frontmatter block. */
 export function withoutFrontmatter(source: string): string {
-  return source.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n?/, '');
+  return splitFrontmatter(source).body;
 }
 
 /** Strips MDX and markdown syntax, keeping the words a reader would see. */
