@@ -8,7 +8,7 @@
  * commit the new migration in db/migrations/.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { newId } from './ids.ts';
 
 export const memberRoles = ['owner', 'moderator', 'member'] as const;
@@ -68,30 +68,82 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     /** Last time the session was checked and extended; drives inactivity expiry. */
     lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The browser's User-Agent at sign-in, so the account page can tell devices apart. */
+    userAgent: text('user_agent').notNull().default(''),
   },
   // Signing a member out everywhere deletes by member.
   (table) => [index('sessions_member_id_idx').on(table.memberId)],
 );
 
+export const loginPurposes = ['sign_in', 'change_email'] as const;
+export type LoginPurpose = (typeof loginPurposes)[number];
+
 /**
- * One-time magic sign-in links. Keyed by email rather than member, because the first
- * link is sent before any member row exists.
+ * One-time proofs of an address: the emailed link and the 8-character code in the same
+ * email are two ways to present one token. Keyed by email rather than member, because
+ * the first link is sent before any member row exists.
  */
 export const loginTokens = pgTable(
   'login_tokens',
   {
     /** Hex SHA-256 of the token in the emailed link; the token itself is never stored. */
     tokenHash: text('token_hash').primaryKey(),
-    /** Lower-cased address the link was sent to. */
+    /** Hex SHA-256 of the emailed code, salted with the token so equal codes hash apart. */
+    codeHash: text('code_hash').notNull(),
+    /** Lower-cased address the link was sent to, and the only one it can prove. */
     email: text('email').notNull(),
+    purpose: text('purpose', { enum: loginPurposes }).notNull().default('sign_in'),
+    /** For 'change_email': the member whose address becomes `email`. */
+    memberId: text('member_id').references(() => members.id, { onDelete: 'cascade' }),
+    /** A same-site path to return to after signing in. */
+    nextPath: text('next_path').notNull().default('/'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    /** Set when the link is used; a used link never signs in again. */
+    /** Set when the token is used or burned; a used token never signs in again. */
     usedAt: timestamp('used_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  // Rate limits and clean-up look tokens up by address.
-  (table) => [index('login_tokens_email_idx').on(table.email)],
+  (table) => [
+    // Code checks, rate limits and clean-up look tokens up by address.
+    index('login_tokens_email_idx').on(table.email),
+    check('login_tokens_purpose_check', sql`${table.purpose} in (${sqlList(loginPurposes)})`),
+  ],
 );
+
+/**
+ * Complimentary access to a tier, granted by the owner. Paid access from Stripe lives in
+ * its own table; a member's tiers are the union of both.
+ */
+export const grants = pgTable(
+  'grants',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** A tier id from content/tiers.yaml. */
+    tier: text('tier').notNull(),
+    /** End of the grant; null means until revoked. */
+    endsAt: timestamp('ends_at', { withTimezone: true }),
+    /** Set when revoked; kept, not deleted, so the history stays readable. */
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Who granted it, for the record (an email address, or "cli"). */
+    grantedBy: text('granted_by').notNull(),
+    /** Why, in the owner's words. */
+    note: text('note').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (table) => [index('grants_member_id_idx').on(table.memberId)],
+);
+
+/**
+ * Fixed-window counters for rate limits (sign-in emails, code attempts, …). One row per
+ * key such as `signin-email:wren@example.com`; the window restarts when it has passed.
+ */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});
 
 export type Member = typeof members.$inferSelect;
 export type NewMember = typeof members.$inferInsert;
@@ -99,3 +151,5 @@ export type Session = typeof sessions.$inferSelect;
 export type NewSession = typeof sessions.$inferInsert;
 export type LoginToken = typeof loginTokens.$inferSelect;
 export type NewLoginToken = typeof loginTokens.$inferInsert;
+export type Grant = typeof grants.$inferSelect;
+export type NewGrant = typeof grants.$inferInsert;
