@@ -1,12 +1,18 @@
 /**
  * `npm start`: build the site if its sources changed, open (and migrate) the database,
- * then serve. The database is opened here, before the server takes requests, so a
+ * then serve, with security headers on every response and the owner CLI relayed. The database is opened here, before the server takes requests, so a
  * locked PGlite folder or an unreachable Postgres stops start-up with one clear line.
  */
 import { spawnSync } from 'node:child_process';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { closeDatabase, defaultDataDir, getDatabase } from '../db/client.ts';
+import { closeDatabase, defaultDataDir, getDatabase, type DatabaseEngine } from '../db/client.ts';
+import { startCliRelay } from '../src/server/cli/relay.ts';
+import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
+import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
+import { mailStartupWarning } from '../src/server/mail/outbox-visibility.ts';
 import { buildIsStale } from './build-freshness.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -25,27 +31,54 @@ if (buildIsStale(root, contentDir, outDir)) {
   }
 }
 
+process.env.PORT ??= '4321';
+process.env.HOST ??= 'localhost';
+
+let engine: DatabaseEngine;
 try {
-  const { engine } = await getDatabase();
+  ({ engine } = await getDatabase());
   console.log(engine === 'pglite' ? `Database: embedded PGlite in ${defaultDataDir()}` : 'Database: Postgres server from DATABASE_URL');
+  runtimeSiteUrl(); // a malformed SITE_URL stops start-up here, with its own message
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
+const mailWarning = mailStartupWarning();
+if (mailWarning) console.warn(`Warning: ${mailWarning}`);
+
+// The adapter's handler serves static files and on-demand routes alike; wrapping it
+// gives static pages the same security headers the middleware gives the rest.
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+const entry: { handler: RequestListener } = await import(pathToFileURL(resolve(outDir, 'server/entry.mjs')).href);
+const server = createServer(withSecurityHeaders(entry.handler));
+await new Promise<void>((listening, failed) => {
+  server.once('error', failed);
+  server.listen(Number(process.env.PORT), process.env.HOST, () => listening());
+}).catch((error: unknown) => {
+  console.error(`Could not listen on ${process.env.HOST}:${process.env.PORT}: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});
+const address = server.address() as AddressInfo;
+const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+const listeningUrl = `http://${host}:${address.port}`;
+// With PORT=0 the real port is known only now; links in emails must carry it.
+process.env.SITE_URL ||= `http://localhost:${address.port}`;
+console.log(`Coterie is listening on ${listeningUrl} (site address ${runtimeSiteUrl().href})`);
+
+// While this server holds the embedded database, owner commands go through it.
+const relay = engine === 'pglite' ? startCliRelay({ dataDir: defaultDataDir(), url: `${listeningUrl}/api/cli` }) : undefined;
 
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: closing the database…`);
+  relay?.stop();
+  server.closeAllConnections();
+  server.close();
   // PGlite flushes its files on close; leaving without it can lose the last writes.
   await closeDatabase().catch((error: unknown) => console.error('Closing the database failed:', error));
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
-
-process.env.PORT ??= '4321';
-process.env.HOST ??= 'localhost';
-// The standalone server starts listening as soon as its entry module loads.
-await import(pathToFileURL(resolve(outDir, 'server/entry.mjs')).href);

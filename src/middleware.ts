@@ -1,0 +1,64 @@
+/**
+ * Runs before every on-demand route. It refuses cross-site writes, identifies the
+ * member behind the session cookie (`locals.member`), and adds the security headers.
+ * It never decides who may read what: the route serving the content asks `canRead`.
+ */
+import { defineMiddleware } from 'astro:middleware';
+import { getDatabase } from '../db/client.ts';
+import { sessionCookieAttributes, sessionCookieName } from './server/auth/cookies.ts';
+import { identifyMember } from './server/auth/current-member.ts';
+import { runtimeSiteUrl } from './server/config/site-url.ts';
+import { checkCrossSite } from './server/http/cross-site-check.ts';
+import { securityHeaders } from './server/http/security-headers.ts';
+
+export const onRequest = defineMiddleware(async (context, next) => {
+  context.locals.member = undefined;
+  // Static pages are rendered once at build time, for nobody in particular.
+  if (context.isPrerendered) return next();
+
+  const siteUrl = runtimeSiteUrl();
+  const verdict = checkCrossSite(
+    {
+      method: context.request.method,
+      pathname: context.url.pathname,
+      origin: context.request.headers.get('origin'),
+      secFetchSite: context.request.headers.get('sec-fetch-site'),
+    },
+    // The configured address, and the one the browser used (say 127.0.0.1 instead of localhost).
+    [siteUrl.origin, context.url.origin],
+  );
+  if (!verdict.allowed) {
+    return withSecurityHeaders(
+      new Response('This form was sent from another site, so it was refused. Go back to the page, reload it, and try again.', {
+        status: 403,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+      }),
+    );
+  }
+
+  const cookieName = sessionCookieName(siteUrl);
+  const token = context.cookies.get(cookieName)?.value;
+  if (token) {
+    const { db } = await getDatabase();
+    const identified = await identifyMember(db, token, new Date());
+    context.locals.member = identified.member;
+    if (identified.member && identified.refreshedUntil) {
+      context.cookies.set(cookieName, token, sessionCookieAttributes(siteUrl, identified.refreshedUntil));
+    } else if (!identified.member && identified.clearCookie) {
+      context.cookies.delete(cookieName, { path: '/' });
+    }
+  }
+  return withSecurityHeaders(await next());
+});
+
+function withSecurityHeaders(response: Response): Response {
+  // Redirects made with Response.redirect() have immutable headers: copy those first.
+  let result = response;
+  try {
+    for (const [name, value] of Object.entries(securityHeaders())) result.headers.set(name, value);
+  } catch {
+    result = new Response(response.body, response);
+    for (const [name, value] of Object.entries(securityHeaders())) result.headers.set(name, value);
+  }
+  return result;
+}

@@ -1,0 +1,37 @@
+/** A member's public name and @handle: checked here, so the page only renders results. */
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../../db/client.ts';
+import { members } from '../../../db/schema.ts';
+import { isUniqueViolation } from '../../../db/postgres-errors.ts';
+
+export const nameMaxLength = 80;
+export const handlePattern = /^[a-z0-9_]{2,30}$/;
+// Handles people could mistake for the site speaking.
+const reservedHandles = new Set(['admin', 'administrator', 'owner', 'moderator', 'mod', 'staff', 'support', 'coterie', 'system', 'everyone', 'here']);
+
+export type ProfileField = 'name' | 'handle';
+export type ProfileResult = { ok: true } | { ok: false; field: ProfileField; message: string };
+
+/** Empty fields clear the value: a member may stay nameless and handle-less. */
+export function checkProfile(input: { name: string; handle: string }): ProfileResult & { name?: string | null; handle?: string | null } {
+  const name = input.name.trim().replace(/\s+/g, ' ');
+  const handle = input.handle.trim().replace(/^@/, '').toLowerCase();
+  if (name.length > nameMaxLength) return { ok: false, field: 'name', message: `A name can be at most ${nameMaxLength} characters.` };
+  if (handle && !handlePattern.test(handle)) {
+    return { ok: false, field: 'handle', message: 'A handle is 2 to 30 characters: letters, digits and underscores.' };
+  }
+  if (reservedHandles.has(handle)) return { ok: false, field: 'handle', message: `@${handle} is reserved. Choose another handle.` };
+  return { ok: true, name: name || null, handle: handle || null };
+}
+
+export async function updateProfile(db: Database, memberId: string, input: { name: string; handle: string }): Promise<ProfileResult> {
+  const checked = checkProfile(input);
+  if (!checked.ok) return checked;
+  try {
+    await db.update(members).set({ name: checked.name ?? null, handle: checked.handle ?? null }).where(eq(members.id, memberId));
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, field: 'handle', message: `@${checked.handle} is taken. Choose another handle.` };
+    throw error;
+  }
+  return { ok: true };
+}
