@@ -38,6 +38,8 @@ export default defineConfig({
   cacheDir: process.env.COTERIE_CACHE_DIR ?? './node_modules/.astro',
   server: { port: Number(process.env.PORT ?? 4321), host: process.env.HOST ?? 'localhost' },
   security: { checkOrigin: true },
+  // No <style> in pages: the Content-Security-Policy allows stylesheets from files only.
+  build: { inlineStylesheets: 'never' },
   devToolbar: { enabled: false },
   vite: {
     // PGlite ships WebAssembly and data files it locates next to itself at run time.

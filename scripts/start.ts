@@ -20,7 +20,8 @@ process.chdir(root);
 const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
 const outDir = resolve(process.env.COTERIE_OUT_DIR ?? 'dist');
 
-if (buildIsStale(root, contentDir, outDir)) {
+// COTERIE_NO_BUILD=1 serves what is in the out folder as it is (tests serve a build they made).
+if (process.env.COTERIE_NO_BUILD !== '1' && buildIsStale(root, contentDir, outDir)) {
   console.log('Building the site…');
   // The Node running this script, which is new enough for Astro even where the machine's is not.
   const astro = resolve(root, 'node_modules/astro/bin/astro.mjs');
@@ -62,7 +63,8 @@ const address = server.address() as AddressInfo;
 const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 const listeningUrl = `http://${host}:${address.port}`;
 // With PORT=0 the real port is known only now; links in emails must carry it.
-process.env.SITE_URL ||= `http://localhost:${address.port}`;
+const wildcard = address.address === '0.0.0.0' || address.address === '::';
+process.env.SITE_URL ||= `http://${process.env.HOST === 'localhost' || wildcard ? 'localhost' : host}:${address.port}`;
 console.log(`Coterie is listening on ${listeningUrl} (site address ${runtimeSiteUrl().href})`);
 
 // While this server holds the embedded database, owner commands go through it.

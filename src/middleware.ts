@@ -52,6 +52,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
 });
 
 function withSecurityHeaders(response: Response): Response {
+  // `astro dev` injects inline <style> for hot reloading, which the policy would block.
+  if (import.meta.env.DEV) return response;
   // Redirects made with Response.redirect() have immutable headers: copy those first.
   let result = response;
   try {

@@ -100,7 +100,7 @@ export async function startFakeResendApi({ apiKey = 're_test_fake_key' } = {}): 
   function create(path: string, body: unknown, idempotencyKey: string | undefined): Answer {
     if (path === '/emails') {
       const parsed = parseEmail(body, '');
-      if ('status' in parsed) return parsed;
+      if (isAnswer(parsed)) return parsed;
       const email = { id: randomUUID(), ...parsed, idempotencyKey };
       emails.push(email);
       return { status: 200, body: { id: email.id } };
@@ -110,9 +110,9 @@ export async function startFakeResendApi({ apiKey = 're_test_fake_key' } = {}): 
     if (body.length > maxBatch) return error(422, 'validation_error', `Too many emails in one batch: the maximum is ${maxBatch}.`);
     const parsed = body.map((item: unknown, index) => parseEmail(item, `emails[${index}]: `));
     // Strict mode: one invalid email refuses the whole batch.
-    const refused = parsed.find((item) => 'status' in item);
-    if (refused && 'status' in refused) return refused;
-    const accepted = parsed.filter((item) => !('status' in item)).map((item) => ({ id: randomUUID(), ...item, idempotencyKey }));
+    const refused = parsed.find(isAnswer);
+    if (refused) return refused;
+    const accepted = parsed.filter((item) => !isAnswer(item)).map((item) => ({ id: randomUUID(), ...item, idempotencyKey }));
     emails.push(...accepted);
     return { status: 200, body: { data: accepted.map(({ id }) => ({ id })) } };
   }
@@ -175,6 +175,10 @@ function parseEmail(value: unknown, where: string): Omit<FakeEmail, 'id' | 'idem
     headers: isRecord(headers) ? Object.fromEntries(Object.entries(headers).map(([name, v]) => [name, String(v)])) : undefined,
     tags: Array.isArray(tags) ? tags.filter(isRecord).map((tag) => ({ name: String(tag.name), value: String(tag.value) })) : undefined,
   };
+}
+
+function isAnswer(value: Omit<FakeEmail, 'id' | 'idempotencyKey'> | Answer): value is Answer {
+  return 'status' in value;
 }
 
 function error(status: number, name: string, message: string): Answer {

@@ -92,7 +92,6 @@ describe('the Content-Security-Policy in a browser', () => {
     await page.goto(new URL('/search?q=nest', url).href);
     await page.locator('.pagefind-ui__result').first().waitFor({ timeout: 15_000 });
     expect(await page.locator('.pagefind-ui__result').count()).toBeGreaterThan(0);
-    console.log(requested);
     expect(requested).toContain('/scripts/search-page.js');
     expect(requested).toContain('/pagefind/pagefind-worker.js');
     expect(requested.some((path) => /\/pagefind\/wasm\.[\w-]+\.pagefind$/.test(path)), requested.join(' ')).toBe(true);

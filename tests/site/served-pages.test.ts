@@ -87,7 +87,7 @@ describe('the hub around the posts', () => {
   it('loads only the search script on the search page', async () => {
     const html = await (await get('/search')).text();
     const sources = [...html.matchAll(/<script([^>]*)>/g)].map((match) => /src="([^"]*)"/.exec(match[1] ?? '')?.[1] ?? 'inline');
-    expect(sources).toEqual(['/pagefind/pagefind-ui.js', 'inline']);
+    expect(sources).toEqual(['/pagefind/pagefind-ui.js', '/scripts/search-page.js']);
   });
 
   it('answers an unknown page with the 404 page', async () => {

@@ -1,22 +1,48 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 
-export type RunningSite = { url: string; stop: () => Promise<void> };
+export type RunningSite = {
+  /** The site's own address (what links in its emails point at). */
+  url: string;
+  /** Where this server's file outbox writes emails. */
+  outboxDir: string;
+  /** Everything the server printed so far. */
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
-/** Serves a built site with its own standalone server on a free loopback port. */
-export async function serveSite(siteDir: string): Promise<RunningSite> {
-  const server: ChildProcess = spawn(join(root, 'node_modules/.bin/node'), [join(siteDir, 'server/entry.mjs')], {
+/**
+ * Serves a built site the way `npm start` does (security headers, database, outbox),
+ * on a free loopback port, with a database and outbox of its own.
+ */
+export async function serveSite(siteDir: string, env: Record<string, string> = {}): Promise<RunningSite> {
+  const workDir = mkdtempSync(join(tmpdir(), 'coterie-site-'));
+  const outboxDir = join(workDir, 'outbox');
+  const { SITE_URL: _ignored, DATABASE_URL: _alsoIgnored, RESEND_API_KEY: _andThis, ...inherited } = process.env;
+  const server: ChildProcess = spawn(process.execPath, [join(root, 'scripts/start.ts')], {
     cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', NO_COLOR: '1' },
+    env: {
+      ...inherited,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      NO_COLOR: '1',
+      COTERIE_NO_BUILD: '1',
+      COTERIE_OUT_DIR: siteDir,
+      COTERIE_DATA_DIR: join(workDir, 'pglite'),
+      COTERIE_OUTBOX_DIR: outboxDir,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
   const url = await new Promise<string>((resolveUrl, reject) => {
-    let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      const match = /listening on http:\/\/\S+ \(site address (http:\/\/[^\s)]+?)\/?\)/.exec(output);
       if (match?.[1]) resolveUrl(match[1]);
     };
     server.stdout?.on('data', onData);
@@ -25,10 +51,16 @@ export async function serveSite(siteDir: string): Promise<RunningSite> {
   });
   return {
     url,
+    outboxDir,
+    output: () => output,
     stop: () =>
       new Promise((done) => {
-        if (server.exitCode !== null) return done();
-        server.once('exit', () => done());
+        const finish = () => {
+          rmSync(workDir, { recursive: true, force: true });
+          done();
+        };
+        if (server.exitCode !== null) return finish();
+        server.once('exit', finish);
         server.kill('SIGTERM');
       }),
   };

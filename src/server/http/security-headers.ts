@@ -11,20 +11,22 @@ const directives: Record<string, string[]> = {
   'default-src': ["'self'"],
   // Pagefind runs its search index in WebAssembly; compiling it needs this, and it
   // allows no eval() of JavaScript, unlike 'unsafe-eval'.
-  'script-src': ["'self'"],
+  'script-src': ["'self'", "'wasm-unsafe-eval'"],
   // Stylesheets are files only: Astro is told never to inline them, our markup has no
   // style="…", and Pagefind's UI styles from script through the CSSOM, which CSP allows.
   'style-src': ["'self'"],
   // Pagefind's stylesheet draws its search and clear icons as data: SVG masks.
-  'img-src': ["'self'"],
+  'img-src': ["'self'", 'data:'],
   'font-src': ["'self'"],
   // Pagefind fetches its index and WebAssembly from /pagefind/.
   'connect-src': ["'self'"],
   // Pagefind searches in a Web Worker started from /pagefind/pagefind-worker.js.
   'worker-src': ["'self'"],
-  // The outbox shows an email's HTML in `<iframe sandbox srcdoc>`; the iframe itself must
-  // be allowed (it inherits this policy, so the email's inline styles are blocked there).
-  'frame-src': ["'none'"],
+  // The outbox shows an email's HTML in `<iframe sandbox srcdoc>`, which fetches nothing,
+  // so frame-src does not gate it (Chromium renders it even under 'none'); the frame
+  // inherits this whole policy, so the email's inline styles are refused there, which is
+  // accepted. 'self' leaves room to show an email from a URL of ours instead.
+  'frame-src': ["'self'"],
   'object-src': ["'none'"],
   // Without it an injected <base href> would re-point every relative script and link.
   'base-uri': ["'self'"],

@@ -12,6 +12,11 @@ export function outboxIsServed({ providerConfigured, siteUrl }: { providerConfig
   return !providerConfigured && isLocalSiteUrl(siteUrl);
 }
 
+/** `outboxIsServed` for an environment: the check the outbox pages make on each request. */
+export function outboxIsServedIn(env: NodeJS.ProcessEnv = process.env): boolean {
+  return outboxIsServed({ providerConfigured: Boolean(env.RESEND_API_KEY?.trim()), siteUrl: runtimeSiteUrl(env) });
+}
+
 /** A warning for the server's start-up, when a real deployment would send no email. */
 export function mailStartupWarning(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.RESEND_API_KEY?.trim()) return undefined;
