@@ -60,6 +60,13 @@ describe('outbox mailer', () => {
     expect(lines[0]).toContain('https://field-notes.example/help');
   });
 
+  it('prints no control characters, which could drive the terminal', async () => {
+    const lines: string[] = [];
+    await createOutboxMailer({ dir, log: (line) => lines.push(line) }).send({ ...signInEmail, subject: 'Hi \u001b[2J\u001b]8;;x\u0007there' });
+    expect(lines[0]).toContain('Hi  [2J ]8;;x there');
+    expect(lines[0]).not.toMatch(/[\u001b\u0007]/);
+  });
+
   it('lists messages newest first, even within one millisecond', async () => {
     const mailer = createOutboxMailer({ dir, log: () => {} });
     const sent = [];

@@ -182,6 +182,11 @@ describe('the emailed code', () => {
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
     expect(await hasSession(context)).toBe(true);
+    // The landing page is the static home page, whose header is the same for everyone,
+    // so the account link is looked for on a page rendered for this reader.
+    await page.goto(at('/account'));
+    expect(page.url()).toBe(at('/account'));
+    expect(await page.locator('main').innerText()).toContain(email);
     expect(await page.locator('header a[href="/account"]').count()).toBe(1);
     await context.close();
   });

@@ -42,7 +42,7 @@ export async function serveSite(siteDir: string, env: Record<string, string> = {
   const url = await new Promise<string>((resolveUrl, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on http:\/\/\S+ \(site address (http:\/\/[^\s)]+?)\/?\)/.exec(output);
+      const match = /listening on http:\/\/\S+ \(site address (https?:\/\/[^\s)]+?)\/?\)/.exec(output);
       if (match?.[1]) resolveUrl(match[1]);
     };
     server.stdout?.on('data', onData);

@@ -61,7 +61,7 @@ export function createOutboxMailer({ dir = outboxDir(), log = console.log }: Out
       await rename(temp, file);
       if (email.idempotencyKey) await writeFile(keyFile(dir, email.idempotencyKey), id);
 
-      log(summaryBlock(email, relative(process.cwd(), file) || file));
+      log(summaryBlock(email, file));
       return { id };
     },
   };
@@ -97,13 +97,15 @@ export async function readOutboxMessage(dir: string, id: string): Promise<Outbox
 }
 
 function summaryBlock(email: Email, file: string): string {
-  const links = findHttpLinks(email.text);
-  return [
+  const inProject = relative(process.cwd(), file);
+  const lines = [
     `✉  Email to ${email.to} (not sent: no email provider is configured)`,
     `   Subject: ${email.subject}`,
-    ...links.map((link) => `   ${link}`),
-    `   Saved in ${file}`,
-  ].join('\n');
+    ...findHttpLinks(email.text).map((link) => `   ${link}`),
+    `   Saved in ${inProject && !inProject.startsWith('..') ? inProject : file}`,
+  ];
+  // Control characters in a subject could drive the terminal (colours, cursor moves).
+  return lines.map((line) => line.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')).join('\n');
 }
 
 // The keys live beside the messages under a hashed name: a key is caller text, not a file name.
