@@ -44,6 +44,14 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
+// Listening beyond this machine without SITE_URL: email links would point at localhost,
+// and the dev outbox (which holds every sign-in link) would be served.
+if (!process.env.SITE_URL?.trim() && !['localhost', '127.0.0.1', '::1'].includes(process.env.HOST ?? '')) {
+  console.warn(
+    `Warning: HOST is ${process.env.HOST} but SITE_URL is not set. Set SITE_URL to the address people use ` +
+      '(e.g. https://example.com): sign-in links are built on it, and until it is set /dev/outbox shows every sign-in email.',
+  );
+}
 const mailWarning = mailStartupWarning();
 if (mailWarning) console.warn(`Warning: ${mailWarning}`);
 

@@ -112,7 +112,7 @@ export async function startFakeResendApi({ apiKey = 're_test_fake_key' } = {}): 
     // Strict mode: one invalid email refuses the whole batch.
     const refused = parsed.find(isAnswer);
     if (refused) return refused;
-    const accepted = parsed.filter((item) => !isAnswer(item)).map((item) => ({ id: randomUUID(), ...item, idempotencyKey }));
+    const accepted = parsed.flatMap((item) => (isAnswer(item) ? [] : [{ id: randomUUID(), ...item, idempotencyKey }]));
     emails.push(...accepted);
     return { status: 200, body: { data: accepted.map(({ id }) => ({ id })) } };
   }

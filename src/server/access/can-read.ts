@@ -35,7 +35,11 @@ export function canRead(reader: Reader, post: { access: Access }): ReadDecision 
     : { allowed: false, reason: 'tier_required', tiers: access };
 }
 
-/** True when a post is prerendered into the public build; everything else is served on demand. */
+/**
+ * True when someone who is not signed in may read the whole post: such posts are
+ * prerendered, indexed in full and carried by feeds. It asks `canRead` itself, so the
+ * build and the server cannot disagree about what is public.
+ */
 export function isPublic(post: { access: Access }): boolean {
-  return post.access === 'public';
+  return canRead(null, post).allowed;
 }
