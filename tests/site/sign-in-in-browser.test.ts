@@ -181,6 +181,7 @@ describe('the emailed code', () => {
     await page.getByLabel('Code from the email').fill(code);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+    await screenshot(page, 'landing-after-code');
     expect(await hasSession(context)).toBe(true);
     // The landing page is the static home page, whose header is the same for everyone,
     // so the account link is looked for on a page rendered for this reader.

@@ -31,7 +31,7 @@ describe('escaping', () => {
     const rendered = [
       signIn(true, hostile),
       signIn(false, hostile),
-      changeEmailEmail({ siteName: hostile, link, code, minutes: 10, newEmail: '"><img src=x onerror=alert(1)>@evil.example' }),
+      changeEmailEmail({ siteName: hostile, link, minutes: 10, newEmail: '"><img src=x onerror=alert(1)>@evil.example' }),
       emailChangedNotice({ siteName: hostile, oldEmail: '<old>@example.com', newEmail: '<new>@example.com', accountUrl: 'https://field-notes.example/account' }),
     ];
     for (const email of rendered) {
@@ -76,7 +76,7 @@ describe('signInEmail', () => {
   });
 
   it('keeps the code out of the subject and the preview line, which lock screens show', () => {
-    for (const email of [signIn(true), signIn(false), changeEmailEmail({ siteName: 'Field Notes', link, code, minutes: 10, newEmail: 'new@example.com' })]) {
+    for (const email of [signIn(true), signIn(false), changeEmailEmail({ siteName: 'Field Notes', link, minutes: 10, newEmail: 'new@example.com' })]) {
       for (const shown of [email.subject, preheader(email.html)]) {
         expect(shown).not.toContain(code);
         expect(shown).not.toContain('K7QM-2XPD');
@@ -92,12 +92,13 @@ describe('signInEmail', () => {
 });
 
 describe('changeEmailEmail', () => {
-  it('names the new address and carries the link and code', () => {
-    const email = changeEmailEmail({ siteName: 'Field Notes', link, code, minutes: 10, newEmail: 'new@example.com' });
+  it('names the new address and carries the link, but no code (address changes are confirmed by link)', () => {
+    const email = changeEmailEmail({ siteName: 'Field Notes', link, minutes: 10, newEmail: 'new@example.com' });
     expect(email.subject).toBe('Confirm your new email address for Field Notes');
     expect(email.text).toContain('new@example.com');
     expect(email.text).toContain(link);
-    expect(email.text).toContain('K7QM-2XPD');
+    expect(email.text).not.toContain('K7QM-2XPD');
+    expect(email.text).not.toContain('code');
   });
 });
 

@@ -90,7 +90,7 @@ export async function requestEmailChange(
   );
   if (!limited.allowed) return { ok: false, reason: 'rate_limited', retryAfterMs: limited.retryAfterMs };
 
-  // Codes are for signing in on this device; an address change is confirmed by link only.
+  // An address change is confirmed by link only: the code's salt is thrown away.
   const issued = await issueToken(
     db,
     { email, purpose: 'change_email', memberId: input.member.id, nextPath: '/account', browserSecret: randomString(32) },
@@ -99,7 +99,6 @@ export async function requestEmailChange(
   const message = changeEmailEmail({
     siteName: context.site.name,
     link: confirmLink(context.siteUrl, issued.token),
-    code: issued.code,
     minutes: signInTokenLifetimeMs / 60_000,
     newEmail: email,
   });
