@@ -1,9 +1,11 @@
 /**
- * `coterie members list|grant|revoke`: complimentary access by hand. Parsing is pure and
+ * `coterie members list|grant|revoke|role`: complimentary access and roles by hand. Parsing is pure and
  * needs no database, so a typo is reported before anything is opened.
  */
 import { normalizeEmail } from '../members/email-address.ts';
 import { grantTier, listMembers, revokeTier, type MemberListing } from '../members/grants.ts';
+import { isMemberRole, setMemberRole } from '../members/roles.ts';
+import { memberRoles, type MemberRole } from '../../../db/schema.ts';
 import { done, failed, usageError, type CommandContext, type CommandResult } from './command-result.ts';
 import { parseArguments, type OptionSpec } from './parse-arguments.ts';
 import { formatTable, printable } from './text-table.ts';
@@ -12,12 +14,14 @@ import { formatDay, parseUntilDate } from './until-date.ts';
 export type MembersCommand =
   | { verb: 'list'; json: boolean }
   | { verb: 'grant'; email: string; tier: string; until: { text: string; endsAt: Date } | null; note: string; json: boolean }
-  | { verb: 'revoke'; email: string; tier: string; json: boolean };
+  | { verb: 'revoke'; email: string; tier: string; json: boolean }
+  | { verb: 'role'; email: string; role: MemberRole; json: boolean };
 
 export const membersUsage = {
   list: 'coterie members list [--json]',
   grant: 'coterie members grant <email> <tier> [--until YYYY-MM-DD] [--note text] [--json]',
   revoke: 'coterie members revoke <email> <tier> [--json]',
+  role: `coterie members role <email> <${memberRoles.join('|')}> [--json]`,
 } as const;
 
 type Verb = keyof typeof membersUsage;
@@ -26,6 +30,7 @@ const specs: Record<Verb, { positionals: string[]; options: OptionSpec }> = {
   list: { positionals: [], options: { json: 'flag' } },
   grant: { positionals: ['email', 'tier'], options: { until: 'value', note: 'value', json: 'flag' } },
   revoke: { positionals: ['email', 'tier'], options: { json: 'flag' } },
+  role: { positionals: ['email', 'role'], options: { json: 'flag' } },
 };
 
 /** Who the record says granted access from the command line. */
@@ -33,9 +38,9 @@ const grantedBy = 'cli';
 
 export function parseMembersCommand(args: readonly string[]): { ok: true; command: MembersCommand } | { ok: false; result: CommandResult } {
   const [verb, ...rest] = args;
-  if (verb !== 'list' && verb !== 'grant' && verb !== 'revoke') {
+  if (verb !== 'list' && verb !== 'grant' && verb !== 'revoke' && verb !== 'role') {
     const what = verb === undefined ? 'members needs a verb' : `Unknown command "members ${printable(verb)}"`;
-    return { ok: false, result: usageError(`${what}: list, grant or revoke.\n${Object.values(membersUsage).join('\n')}`) };
+    return { ok: false, result: usageError(`${what}: list, grant, revoke or role.\n${Object.values(membersUsage).join('\n')}`) };
   }
   const spec = specs[verb];
   const refuse = (message: string) => ({ ok: false as const, result: usageError(`${printable(message)}\nUsage: ${membersUsage[verb]}`) });
@@ -54,6 +59,11 @@ export function parseMembersCommand(args: readonly string[]): { ok: true; comman
 
   if (verb === 'list') return { ok: true, command: { verb, json } };
   if (verb === 'revoke') return { ok: true, command: { verb, email, tier, json } };
+  if (verb === 'role') {
+    const role = tier;
+    if (!isMemberRole(role)) return refuse(`"${role}" is not a role: use ${memberRoles.join(', ')}.`);
+    return { ok: true, command: { verb, email, role, json } };
+  }
 
   let until: { text: string; endsAt: Date } | null = null;
   if (typeof options.until === 'string') {
@@ -73,7 +83,24 @@ export async function runMembersCommand(command: MembersCommand, context: Comman
       return grant(command, context);
     case 'revoke':
       return revoke(command, context);
+    case 'role':
+      return role(command, context);
   }
+}
+
+async function role(command: Extract<MembersCommand, { verb: 'role' }>, context: CommandContext): Promise<CommandResult> {
+  const result = await setMemberRole(context.db, { email: command.email, role: command.role });
+  if (!result.ok) {
+    return failed(
+      result.reason === 'invalid_email'
+        ? notAnEmail(command.email)
+        : `No member has the address ${normalizeEmail(command.email)}. They need to sign in once first.`,
+    );
+  }
+  const who = normalizeEmail(command.email);
+  if (command.json) return done(JSON.stringify({ email: who, previous: result.previous, role: result.role }, null, 2));
+  if (result.previous === result.role) return done(`${who} is already ${result.role}; nothing changed.`);
+  return done(`${who} is now ${result.role} (was ${result.previous}).`);
 }
 
 async function list(json: boolean, { db, now }: CommandContext): Promise<CommandResult> {

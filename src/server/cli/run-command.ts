@@ -20,6 +20,8 @@ export const usage = [
   '      Complimentary access to a tier; without --until, until revoked. Granting again changes the end.',
   `  ${membersUsage.revoke}`,
   '      End complimentary access now.',
+  `  ${membersUsage.role}`,
+  '      Make a member a moderator, or back; the owner is whoever site.yaml names, at sign-in.',
   '  coterie help',
   '      This text.',
   '',
