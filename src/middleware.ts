@@ -51,16 +51,18 @@ export const onRequest = defineMiddleware(async (context, next) => {
   return withSecurityHeaders(await next());
 });
 
+/** Adds each security header the route has not set itself (a route may be stricter). */
 function withSecurityHeaders(response: Response): Response {
   // `astro dev` injects inline <style> for hot reloading, which the policy would block.
   if (import.meta.env.DEV) return response;
+  const missing = Object.entries(securityHeaders()).filter(([name]) => !response.headers.has(name));
   // Redirects made with Response.redirect() have immutable headers: copy those first.
   let result = response;
   try {
-    for (const [name, value] of Object.entries(securityHeaders())) result.headers.set(name, value);
+    for (const [name, value] of missing) result.headers.set(name, value);
   } catch {
     result = new Response(response.body, response);
-    for (const [name, value] of Object.entries(securityHeaders())) result.headers.set(name, value);
+    for (const [name, value] of missing) result.headers.set(name, value);
   }
   return result;
 }

@@ -146,7 +146,7 @@ describe.each(engines)('sign-in on $name', (engine) => {
       expect(result.ok).toBe(true);
       return tokenAndCode(mailer.last());
     })();
-    expect((await signIn(token)).nextPath).toBe('/');
+    expect((await signIn(token)).nextPath).toBe('/account?done=signed-in');
   });
 
   it('makes the site owner the owner at first sign-in, and nobody else', async () => {

@@ -39,7 +39,9 @@ export async function completeSignIn(
     .returning();
   if (!updated) return { ok: false, reason: 'member_gone' };
   const session = await createSession(db, updated.id, now, context.userAgent);
-  return { ok: true, member: updated, session, nextPath: token.nextPath };
+  // With nowhere in particular to go, the account page: static pages cannot greet anyone.
+  const nextPath = token.nextPath === '/' ? '/account?done=signed-in' : token.nextPath;
+  return { ok: true, member: updated, session, nextPath };
 }
 
 async function completeEmailChange(
