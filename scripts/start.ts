@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeDatabase, defaultDataDir, getDatabase, type DatabaseEngine } from '../db/client.ts';
+import { pruneExpired } from '../src/server/auth/prune-expired.ts';
 import { startCliRelay } from '../src/server/cli/relay.ts';
 import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
 import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
@@ -78,12 +79,22 @@ console.log(`Coterie is listening on ${listeningUrl} (site address ${runtimeSite
 // While this server holds the embedded database, owner commands go through it.
 const relay = engine === 'pglite' ? startCliRelay({ dataDir: defaultDataDir(), url: `${listeningUrl}/api/cli` }) : undefined;
 
+// Spent sign-in links, ended sessions and old rate-limit windows: at start, then hourly.
+const prune = () =>
+  getDatabase()
+    .then(({ db }) => pruneExpired(db, new Date()))
+    .catch((error: unknown) => console.error('Pruning expired sign-in data failed:', error));
+void prune();
+const pruning = setInterval(prune, 60 * 60 * 1000);
+pruning.unref();
+
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: closing the database…`);
   relay?.stop();
+  clearInterval(pruning);
   server.closeAllConnections();
   server.close();
   // PGlite flushes its files on close; leaving without it can lose the last writes.

@@ -5,9 +5,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../db/client.ts';
-import { sessions } from '../../db/schema.ts';
+import { loginTokens, sessions } from '../../db/schema.ts';
 import { canRead } from '../../src/server/access/can-read.ts';
 import { identifyMember } from '../../src/server/auth/current-member.ts';
+import { pruneExpired } from '../../src/server/auth/prune-expired.ts';
 import { defaultSessionPolicy } from '../../src/server/auth/session-policy.ts';
 import {
   createSession,
@@ -117,5 +118,21 @@ describe.each(engines)('sessions on $name', (engine) => {
     // …or is revoked.
     await revokeTier(handle.db, { email: 'sessions@example.com', tier: 'patron' }, at(hour));
     expect(canRead(await reader(at(hour)), patronPost).allowed).toBe(false);
+  });
+
+  it('deletes ended sessions and spent links, and keeps live ones', async () => {
+    const memberId = (await ensureMember(handle.db, 'prune@example.com')).member.id;
+    const old = await createSession(handle.db, memberId, start);
+    const fresh = await createSession(handle.db, memberId, at(20 * day));
+    await handle.db.insert(loginTokens).values([
+      { tokenHash: 'old', codeHash: 'x', email: 'prune@example.com', expiresAt: at(10 * 60 * 1000) },
+      { tokenHash: 'live', codeHash: 'x', email: 'prune@example.com', expiresAt: at(21 * day) },
+    ]);
+    await pruneExpired(handle.db, at(21 * day));
+    const left = await listMemberSessions(handle.db, memberId);
+    expect(left.map((session) => session.id)).toEqual([fresh.session.id]);
+    expect(left.map((session) => session.id)).not.toContain(old.session.id);
+    const tokens = await handle.db.select().from(loginTokens).where(eq(loginTokens.email, 'prune@example.com'));
+    expect(tokens.map((token) => token.tokenHash)).toEqual(['live']);
   });
 });

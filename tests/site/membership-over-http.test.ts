@@ -89,6 +89,36 @@ describe('sign-in answers', () => {
     expect((await latestEmailTo(site.outboxDir, 'nobody-here@example.com')).subject).toMatch(/^Confirm/);
   });
 
+  it('allows five wrong codes per request, then refuses even the right one', async () => {
+    const asked = await postForm(site, '/signin', { email: 'guesser@example.com', next: '/' });
+    const pending = asked.headers.getSetCookie().find((cookie) => cookie.startsWith('coterie_signin='))?.split(';')[0] ?? '';
+    expect(pending).not.toBe('');
+    const message = await latestEmailTo(site.outboxDir, 'guesser@example.com');
+    const code = /\b([0-9A-Z]{4}-[0-9A-Z]{4})\b/.exec(message.text)?.[1] ?? '';
+    const wrong = code.startsWith('A') ? 'BBBB-BBBB' : 'AAAA-AAAA';
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const response = await postForm(site, '/signin/check', { code: wrong }, pending);
+      expect(response.status, `attempt ${attempt}`).toBe(400);
+      expect(await response.text()).toContain(`value="${wrong}"`);
+    }
+    const locked = await postForm(site, '/signin/check', { code }, pending);
+    expect(locked.status).toBe(429);
+    expect(locked.headers.getSetCookie().some((cookie) => cookie.startsWith('coterie_session='))).toBe(false);
+  });
+
+  it('signs in with the right code in the browser that asked, and not in another', async () => {
+    const asked = await postForm(site, '/signin', { email: 'typist@example.com', next: '/' });
+    const pending = asked.headers.getSetCookie().find((cookie) => cookie.startsWith('coterie_signin='))?.split(';')[0] ?? '';
+    const code = /\b([0-9A-Z]{4}-[0-9A-Z]{4})\b/.exec((await latestEmailTo(site.outboxDir, 'typist@example.com')).text)?.[1] ?? '';
+    // Another browser asking for the same address gets a cookie of its own, which this code does not fit.
+    const other = await postForm(site, '/signin', { email: 'typist@example.com', next: '/' });
+    const otherPending = other.headers.getSetCookie().find((cookie) => cookie.startsWith('coterie_signin='))?.split(';')[0] ?? '';
+    expect((await postForm(site, '/signin/check', { code }, otherPending)).status).toBe(400);
+    const right = await postForm(site, '/signin/check', { code: code.toLowerCase() }, pending);
+    expect(right.status).toBe(303);
+    expect(right.headers.getSetCookie().some((cookie) => cookie.startsWith('coterie_session='))).toBe(true);
+  });
+
   it('keeps what was typed when the address is refused', async () => {
     const response = await postForm(site, '/signin', { email: 'wren at example', next: '/' });
     expect(response.status).toBe(400);
