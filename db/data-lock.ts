@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseJsonRecord } from './json-record.ts';
 
 export const lockFileName = 'coterie.lock';
 
@@ -95,14 +96,9 @@ export function describeHeldLock(folder: string, holder: LockHolder): string {
 
 /** Parses lock file text; undefined when it is not a lock we wrote. */
 export function parseLockHolder(text: string): LockHolder | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { pid, command, startedAt } = value as Record<string, unknown>;
+  const fields = parseJsonRecord(text);
+  if (fields === undefined) return undefined;
+  const { pid, command, startedAt } = fields;
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
   if (typeof command !== 'string' || typeof startedAt !== 'string') return undefined;
   return { pid, command, startedAt };

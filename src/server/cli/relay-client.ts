@@ -2,6 +2,7 @@
 import { messageOf } from '../../../db/error-message.ts';
 import type { CommandResult } from './command-result.ts';
 import type { RelayDescription } from './relay-file.ts';
+import { parseJsonRecord } from '../../../db/json-record.ts';
 
 export type RelayOutcome =
   | { ok: true; result: CommandResult }
@@ -34,14 +35,9 @@ export async function sendToRelay(relay: RelayDescription, argv: readonly string
 }
 
 function parseResult(text: string): CommandResult | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { exitCode, output } = value as Record<string, unknown>;
+  const fields = parseJsonRecord(text);
+  if (fields === undefined) return undefined;
+  const { exitCode, output } = fields;
   if (typeof exitCode !== 'number' || !Number.isInteger(exitCode) || exitCode < 0 || exitCode > 255) return undefined;
   return typeof output === 'string' ? { exitCode, output } : undefined;
 }

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseJsonRecord } from '../../../db/json-record.ts';
 
 export const relayFileName = 'cli-relay.json';
 
@@ -33,14 +34,9 @@ export function readRelayFile(dataDir: string): RelayDescription | undefined {
 }
 
 export function parseRelayDescription(text: string): RelayDescription | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { url, token, pid } = value as Record<string, unknown>;
+  const fields = parseJsonRecord(text);
+  if (fields === undefined) return undefined;
+  const { url, token, pid } = fields;
   if (typeof url !== 'string' || !URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) return undefined;
   if (typeof token !== 'string' || token === '') return undefined;
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
