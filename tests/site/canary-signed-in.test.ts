@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CANARY } from './canary.ts';
 import { demoPosts } from './demo-posts.ts';
 import { readTree } from './files.ts';
-import { linkIn, waitForEmail } from './outbox-messages.ts';
+import { signInOverHttp } from './http-sign-in.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
 const siteDir = inject('siteDir');
-const sessionCookie = 'coterie_session';
 // Pagefind stores words, not sentences: look for the canary's rare words one by one too.
 const rareWords = CANARY.split(' ').filter((word) => /\d/.test(word) || word.toLowerCase() === 'quillwort');
 const posts = demoPosts();
@@ -22,36 +21,11 @@ let cookie = '';
 
 beforeAll(async () => {
   site = await serveSite(siteDir);
-  cookie = await signInFreeMember(`free-${Date.now()}@example.com`);
+  cookie = await signInOverHttp(site, `free-${Date.now()}@example.com`);
 });
 afterAll(() => site?.stop());
 
 const at = (path: string) => new URL(path, site.url).href;
-
-/** Signs in over plain HTTP, as a browser without JavaScript would; returns the Cookie header. */
-async function signInFreeMember(email: string): Promise<string> {
-  const sent = new Date();
-  const asked = await fetch(at('/signin'), {
-    method: 'POST',
-    body: new URLSearchParams({ email, next: '/' }),
-    headers: { Origin: site.url },
-    redirect: 'manual',
-  });
-  if (asked.status !== 303) throw new Error(`POST /signin answered ${asked.status}: ${await asked.text()}`);
-  const token = new URL(linkIn(await waitForEmail(site.outboxDir, email, { after: sent }))).searchParams.get('token') ?? '';
-  const confirmed = await fetch(at('/signin/confirm'), {
-    method: 'POST',
-    body: new URLSearchParams({ token }),
-    headers: { Origin: site.url },
-    redirect: 'manual',
-  });
-  const session = confirmed.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith(`${sessionCookie}=`) && pair.length > sessionCookie.length + 1);
-  if (confirmed.status !== 303 || !session) throw new Error(`POST /signin/confirm answered ${confirmed.status} without a session cookie: ${await confirmed.text()}`);
-  return session;
-}
 
 type Fetched = { path: string; status: number; text: string; headers: string };
 

@@ -4,7 +4,8 @@
  * dev outbox served only where it is safe.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { latestEmailTo, postForm, signInOverHttp } from './http-sign-in.ts';
+import { cookieSetBy, postForm, signInOverHttp } from './http-sign-in.ts';
+import { codeIn, waitForEmail } from './outbox-messages.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
 let site: RunningSite;
@@ -85,16 +86,16 @@ describe('sign-in answers', () => {
     });
     expect(await shape(member)).toEqual(await shape(stranger));
     // Both got an email; that is where the difference is, and only the inbox owner sees it.
-    expect((await latestEmailTo(site.outboxDir, 'existing@example.com')).subject).toMatch(/^Sign in/);
-    expect((await latestEmailTo(site.outboxDir, 'nobody-here@example.com')).subject).toMatch(/^Confirm/);
+    expect((await waitForEmail(site.outboxDir, 'existing@example.com')).subject).toMatch(/^Sign in/);
+    expect((await waitForEmail(site.outboxDir, 'nobody-here@example.com')).subject).toMatch(/^Confirm/);
   });
 
   it('allows five wrong codes per request, then refuses even the right one', async () => {
     const asked = await postForm(site, '/signin', { email: 'guesser@example.com', next: '/' });
-    const pending = asked.headers.getSetCookie().find((cookie) => cookie.startsWith('coterie_signin='))?.split(';')[0] ?? '';
+    const pending = cookieSetBy(asked, 'coterie_signin');
     expect(pending).not.toBe('');
-    const message = await latestEmailTo(site.outboxDir, 'guesser@example.com');
-    const code = /\b([0-9A-Z]{4}-[0-9A-Z]{4})\b/.exec(message.text)?.[1] ?? '';
+    const message = await waitForEmail(site.outboxDir, 'guesser@example.com');
+    const code = codeIn(message);
     const wrong = code.startsWith('A') ? 'BBBB-BBBB' : 'AAAA-AAAA';
     for (let attempt = 1; attempt <= 5; attempt++) {
       const response = await postForm(site, '/signin/check', { code: wrong }, pending);
@@ -108,11 +109,11 @@ describe('sign-in answers', () => {
 
   it('signs in with the right code in the browser that asked, and not in another', async () => {
     const asked = await postForm(site, '/signin', { email: 'typist@example.com', next: '/' });
-    const pending = asked.headers.getSetCookie().find((cookie) => cookie.startsWith('coterie_signin='))?.split(';')[0] ?? '';
-    const code = /\b([0-9A-Z]{4}-[0-9A-Z]{4})\b/.exec((await latestEmailTo(site.outboxDir, 'typist@example.com')).text)?.[1] ?? '';
+    const pending = cookieSetBy(asked, 'coterie_signin');
+    const code = codeIn(await waitForEmail(site.outboxDir, 'typist@example.com'));
     // Another browser asking for the same address gets a cookie of its own, which this code does not fit.
     const other = await postForm(site, '/signin', { email: 'typist@example.com', next: '/' });
-    const otherPending = other.headers.getSetCookie().find((cookie) => cookie.startsWith('coterie_signin='))?.split(';')[0] ?? '';
+    const otherPending = cookieSetBy(other, 'coterie_signin');
     expect((await postForm(site, '/signin/check', { code }, otherPending)).status).toBe(400);
     const right = await postForm(site, '/signin/check', { code: code.toLowerCase() }, pending);
     expect(right.status).toBe(303);
@@ -142,7 +143,7 @@ describe('sign-in answers', () => {
 describe('the dev outbox', () => {
   it('is listed on a laptop with no email provider', async () => {
     await postForm(site, '/signin', { email: 'outbox-reader@example.com', next: '/' });
-    await latestEmailTo(site.outboxDir, 'outbox-reader@example.com');
+    await waitForEmail(site.outboxDir, 'outbox-reader@example.com');
     const response = await fetch(new URL('/dev/outbox', site.url));
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('outbox-reader@example.com');

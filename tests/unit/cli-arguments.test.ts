@@ -67,8 +67,8 @@ describe('parseCommand', () => {
     const errors: [string[], string][] = [
       [[], 'Give a command.'],
       [['tiers', 'sync'], 'Unknown command "tiers".'],
-      [['members'], 'members needs a verb: list, grant or revoke.'],
-      [['members', 'delete', 'ada@example.com'], 'Unknown command "members delete": list, grant or revoke.'],
+      [['members'], 'members needs a verb: list, grant, revoke or role.'],
+      [['members', 'delete', 'ada@example.com'], 'Unknown command "members delete": list, grant, revoke or role.'],
       [['members', 'list', 'extra'], 'members list takes no arguments; "extra" is one too many.'],
       [['members', 'revoke', 'ada@example.com'], 'members revoke needs <tier>.'],
       [['members', 'grant'], 'members grant needs <email> and <tier>.'],
