@@ -8,7 +8,7 @@
  * commit the new migration in db/migrations/.
  */
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { newId } from './ids.ts';
 
 export const memberRoles = ['owner', 'moderator', 'member'] as const;
@@ -145,6 +145,65 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
+/** One Stripe customer per member, created at their first checkout and reused after. */
+export const stripeCustomers = pgTable('stripe_customers', {
+  memberId: text('member_id')
+    .primaryKey()
+    .references(() => members.id, { onDelete: 'cascade' }),
+  /** Stripe's `cus_…` id. */
+  customerId: text('customer_id').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/**
+ * Paid subscriptions as Stripe last described them. Rows are upserted from the object
+ * re-read from Stripe's API, never from a webhook payload, so the order in which
+ * events arrive does not matter.
+ */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    /** Stripe's `sub_…` id. */
+    id: text('id').primaryKey(),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    customerId: text('customer_id').notNull(),
+    /** The tier id from tiers.yaml, from the price's metadata or lookup key. */
+    tier: text('tier').notNull(),
+    priceId: text('price_id').notNull(),
+    /** Stripe's status: trialing, active, past_due, canceled, unpaid, incomplete, incomplete_expired, paused. */
+    status: text('status').notNull(),
+    currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }).notNull(),
+    cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
+    /** When the subscription went past due (a renewal failed); the grace period counts from here. */
+    pastDueSince: timestamp('past_due_since', { withTimezone: true }),
+    /** When Stripe last changed it (its `created` or the newest event we saw), for humans. */
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Where the checkout began: a post slug, 'digest:<campaign>', a referral… */
+    source: text('source').notNull().default(''),
+  },
+  (table) => [index('subscriptions_member_id_idx').on(table.memberId)],
+);
+
+/** Stripe events by id, recorded before they are acted on, so a repeat is a no-op. */
+export const stripeEvents = pgTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Null until the handler finished; a crash leaves it null and Stripe's retry runs it again. */
+  processedAt: timestamp('processed_at', { withTimezone: true }),
+});
+
+/**
+ * Emails that must go out at most once (welcome to a tier, payment failed for one
+ * invoice…), keyed by what they are about. Inserted before sending.
+ */
+export const sentNotices = pgTable('sent_notices', {
+  key: text('key').primaryKey(),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type Member = typeof members.$inferSelect;
 export type NewMember = typeof members.$inferInsert;
 export type Session = typeof sessions.$inferSelect;
@@ -153,3 +212,5 @@ export type LoginToken = typeof loginTokens.$inferSelect;
 export type NewLoginToken = typeof loginTokens.$inferInsert;
 export type Grant = typeof grants.$inferSelect;
 export type NewGrant = typeof grants.$inferInsert;
+export type StripeSubscriptionRow = typeof subscriptions.$inferSelect;
+export type NewStripeSubscriptionRow = typeof subscriptions.$inferInsert;

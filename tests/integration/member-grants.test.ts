@@ -8,7 +8,7 @@ import type { DatabaseHandle } from '../../db/client.ts';
 import { grants } from '../../db/schema.ts';
 import { runCommand } from '../../src/server/cli/run-command.ts';
 import { ensureMember, findMemberByEmail } from '../../src/server/members/ensure-member.ts';
-import { grantTier, listMembers, memberTiers } from '../../src/server/members/grants.ts';
+import { grantTier, listMembers, grantedTiers } from '../../src/server/members/grants.ts';
 import { cleanupEngines, testEngines, type TestEngine } from '../support/test-database.ts';
 
 const engines = testEngines();
@@ -31,7 +31,7 @@ describe.each(engines)('members grant, revoke and list on $name', (engine) => {
   async function tiersOf(email: string, at: Date = now): Promise<string[]> {
     const member = await findMemberByEmail(handle.db, email);
     if (!member) throw new Error(`no member ${email}`);
-    return memberTiers(handle.db, member.id, at);
+    return grantedTiers(handle.db, member.id, at);
   }
   async function grantsOf(email: string) {
     const member = await findMemberByEmail(handle.db, email);

@@ -4,7 +4,7 @@
  */
 import type { Database } from '../../../db/client.ts';
 import type { MemberRole, NewsletterStatus } from '../../../db/schema.ts';
-import { memberTiers } from '../members/grants.ts';
+import { entitledTiers } from '../members/entitled-tiers.ts';
 import { validateSessionToken } from './sessions.ts';
 
 export interface CurrentMember {
@@ -37,7 +37,7 @@ export async function identifyMember(db: Database, token: string | undefined, no
       handle: member.handle,
       role: member.role,
       newsletter: member.newsletter,
-      tiers: await memberTiers(db, member.id, now),
+      tiers: await entitledTiers(db, member.id, now),
       sessionId: session.id,
     },
     refreshedUntil,

@@ -93,8 +93,8 @@ export async function revokeTier(db: Database, request: { email: string; tier: s
   return { ok: true, revoked: revoked.length };
 }
 
-/** The tier ids the member's grants entitle them to at `now`. */
-export async function memberTiers(db: Database, memberId: string, now: Date): Promise<string[]> {
+/** The tier ids the member's complimentary grants entitle them to at `now` (see entitledTiers for all sources). */
+export async function grantedTiers(db: Database, memberId: string, now: Date): Promise<string[]> {
   const rows = await db
     .select({ tier: grants.tier, endsAt: grants.endsAt, revokedAt: grants.revokedAt })
     .from(grants)
