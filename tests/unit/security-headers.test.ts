@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, securityHeaders } from '../../src/server/http/security-headers.ts';
+import { contentSecurityPolicy, contentSecurityPolicyFor, securityHeaders } from '../../src/server/http/security-headers.ts';
 
 /** The policy as directive name to its sources, as a browser parses it. */
 function directives(policy: string): Map<string, string[]> {
@@ -32,11 +32,16 @@ describe('the Content-Security-Policy', () => {
     expect(policy.has('style-src-elem')).toBe(false);
   });
 
-  it('forbids framing, plugins, base rewriting and posting forms elsewhere', () => {
+  it('forbids framing, plugins, base rewriting and posting forms anywhere but us and Stripe', () => {
     expect(policy.get('frame-ancestors')).toEqual(["'none'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
     expect(policy.get('base-uri')).toEqual(["'self'"]);
-    expect(policy.get('form-action')).toEqual(["'self'"]);
+    expect(policy.get('form-action')).toEqual(["'self'", 'https://checkout.stripe.com', 'https://billing.stripe.com']);
+  });
+
+  it('lets forms reach a loopback Stripe fake only when STRIPE_API_BASE names one', () => {
+    expect(contentSecurityPolicyFor({ STRIPE_API_BASE: 'http://127.0.0.1:4567' })).toContain("form-action 'self' https://checkout.stripe.com https://billing.stripe.com http://127.0.0.1:4567;");
+    expect(contentSecurityPolicyFor({})).not.toContain('127.0.0.1');
   });
 
   it('names each directive once, since a browser ignores a repeated one', () => {

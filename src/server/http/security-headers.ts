@@ -30,16 +30,24 @@ const directives: Record<string, string[]> = {
   'object-src': ["'none'"],
   // Without it an injected <base href> would re-point every relative script and link.
   'base-uri': ["'self'"],
-  // Forms post only to us; a redirect after a post (say, to a checkout page) must be
-  // added here, because Chromium checks the redirect's target against this list too.
-  'form-action': ["'self'"],
+  // Forms post only to us; a redirect after a post must be listed too, because Chromium
+  // checks its target against this list: joining and "manage membership" redirect to
+  // Stripe's hosted Checkout and Customer Portal.
+  'form-action': ["'self'", 'https://checkout.stripe.com', 'https://billing.stripe.com'],
   // No page of ours may be framed by another site (clickjacking).
   'frame-ancestors': ["'none'"],
 };
 
-export const contentSecurityPolicy: string = Object.entries(directives)
-  .map(([name, sources]) => `${name} ${sources.join(' ')}`)
-  .join('; ');
+/** The policy; STRIPE_API_BASE (a loopback fake of Stripe, in tests) joins form-action. */
+export function contentSecurityPolicyFor(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const fake = env.STRIPE_API_BASE?.trim();
+  const withFake = fake && URL.canParse(fake) ? { ...directives, 'form-action': [...(directives['form-action'] ?? []), new URL(fake).origin] } : directives;
+  return Object.entries(withFake)
+    .map(([name, sources]) => `${name} ${sources.join(' ')}`)
+    .join('; ');
+}
+
+export const contentSecurityPolicy: string = contentSecurityPolicyFor({});
 
 /** Powerful browser features the site never uses, switched off for it and anything it embeds. */
 const permissionsPolicy = ['accelerometer', 'camera', 'geolocation', 'gyroscope', 'magnetometer', 'microphone', 'payment', 'usb']
@@ -49,7 +57,7 @@ const permissionsPolicy = ['accelerometer', 'camera', 'geolocation', 'gyroscope'
 /** Header name to value, ready for `res.setHeader` or `Response` headers. */
 export function securityHeaders(): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy,
+    'Content-Security-Policy': contentSecurityPolicyFor(),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
     // For browsers too old for frame-ancestors.
