@@ -10,6 +10,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeDatabase, defaultDataDir, getDatabase, type DatabaseEngine } from '../db/client.ts';
 import { pruneExpired } from '../src/server/auth/prune-expired.ts';
+import { checkStripeEnvironment } from '../src/server/billing/stripe.ts';
+import { graceDaysFrom } from '../src/server/billing/subscription-entitlement.ts';
 import { startCliRelay } from '../src/server/cli/relay.ts';
 import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
 import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
@@ -41,6 +43,7 @@ try {
   ({ engine } = await getDatabase());
   console.log(engine === 'pglite' ? `Database: embedded PGlite in ${defaultDataDir()}` : 'Database: Postgres server from DATABASE_URL');
   runtimeSiteUrl(); // a malformed SITE_URL stops start-up here, with its own message
+  graceDaysFrom(); // and so does a malformed BILLING_GRACE_DAYS
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -53,6 +56,14 @@ if (!process.env.SITE_URL?.trim() && !['localhost', '127.0.0.1', '::1'].includes
       '(e.g. https://example.com): sign-in links are built on it, and until it is set /dev/outbox shows every sign-in email.',
   );
 }
+// Half-configured payments fail later, mid-checkout or silently at the webhook: stop now instead.
+const stripeProblems = checkStripeEnvironment();
+if (stripeProblems.length > 0) {
+  for (const problem of stripeProblems) console.error(problem);
+  console.error('Fix the Stripe settings above (or unset both for a free-only community) and run npm start again.');
+  process.exit(1);
+}
+console.log(process.env.STRIPE_SECRET_KEY?.trim() ? 'Payments: Stripe' : 'Payments: not set up (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to sell tiers)');
 const mailWarning = mailStartupWarning();
 if (mailWarning) console.warn(`Warning: ${mailWarning}`);
 
