@@ -33,6 +33,8 @@ export const tierSchema = z.object({
   trialDays: z.number().int().min(0).max(730).default(0),
   /** Most members this tier may have at once; omit for no cap. */
   seatCap: z.number().int().positive().optional(),
+  /** Let members enter a Stripe promotion code at checkout. */
+  allowPromotionCodes: z.boolean().default(false),
   /** Founding tiers are marked as such on the pricing page. */
   founding: z.boolean().default(false),
   /** public: listed; hidden: reachable by direct link only; archived: kept for existing members, closed to new ones. */

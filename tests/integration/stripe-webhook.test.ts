@@ -106,6 +106,33 @@ describe.each(engines)('the Stripe webhook on $name', (engine) => {
     expect(await entitledTiers(handle.db, member.id, new Date())).toEqual(['naturalist']);
   });
 
+  it('checks a seat cap before checkout, and tells the owner once when checkouts that raced go over it', async () => {
+    const patron = testTiers[1];
+    const racers = [];
+    for (let n = 0; n < 4; n++) {
+      const { member } = await ensureMember(handle.db, `racer-${n}@example.com`);
+      const started = await startCheckout(harness.context, { member: { ...member, tiers: [] }, tier: patron, interval: 'monthly', source: '' });
+      if (!started.ok) throw new Error(started.reason);
+      racers.push({ member, url: started.url });
+    }
+    for (const racer of racers) await payCheckout(harness.fake, racer.url);
+    const customers = new Set<string>();
+    for (const racer of racers) {
+      const [customer] = (await harness.stripe.customers.list({ email: racer.member.email })).data;
+      if (customer) customers.add(customer.id);
+    }
+    const events = harness.fake.events().filter((event) => customers.has(customerOf(event)));
+    for (const event of [...events, ...events]) expect((await deliver(event)).status).toBe(200);
+    for (const racer of racers) expect(await entitledTiers(handle.db, racer.member.id, new Date())).toEqual(['patron']);
+    const toOwner = harness.mailer.sent.filter((sent) => sent.tag === 'billing-seat-cap');
+    expect(toOwner).toHaveLength(1);
+    expect(toOwner[0]?.to).toBe('wren@hedgerow.example');
+    expect(toOwner[0]?.subject).toContain('4 of 3');
+
+    const { member: late } = await ensureMember(handle.db, 'too-late@example.com');
+    expect(await startCheckout(harness.context, { member: { ...late, tiers: [] }, tier: patron, interval: 'monthly', source: '' })).toEqual({ ok: false, reason: 'seats_full' });
+  });
+
   it('ends in the state Stripe holds, however the events arrive: 1,000+ shuffled, duplicated deliveries', async () => {
     const random = seeded(20261122);
     const scripts = ['renews', 'cancels', 'fails'] as const;

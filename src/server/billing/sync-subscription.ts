@@ -7,7 +7,7 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { members, stripeCustomers, subscriptions, type StripeSubscriptionRow } from '../../../db/schema.ts';
 import { fromAddress } from '../mail/from-address.ts';
-import { accessEndingEmail, welcomeToTierEmail } from '../mail/templates/billing-notices.ts';
+import { accessEndingEmail, seatCapExceededEmail, welcomeToTierEmail } from '../mail/templates/billing-notices.ts';
 import type { BillingContext } from './billing-context.ts';
 import { RetryLaterError } from './retry-later.ts';
 import { sendNoticeOnce } from './send-notice-once.ts';
@@ -25,6 +25,7 @@ export async function syncSubscription(context: BillingContext, subscriptionId: 
   const customerId = typeof remote.customer === 'string' ? remote.customer : remote.customer.id;
   const memberId = await memberForCustomer(context, customerId, remote.metadata?.coterie_member_id);
   const now = context.now();
+  const [before] = await context.db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.id, remote.id));
   const row = {
     id: remote.id,
     memberId,
@@ -58,8 +59,40 @@ export async function syncSubscription(context: BillingContext, subscriptionId: 
       },
     })
     .returning();
-  if (stored) await sendSubscriptionNotices(context, stored, remote);
+  if (stored) {
+    await sendSubscriptionNotices(context, stored, remote);
+    // Only on arrival: a later re-sync of an earlier member must not count them as the extra seat.
+    if (!before) await checkSeatCap(context, stored);
+  }
   return 'stored';
+}
+
+/**
+ * The cap was checked before checkout; two checkouts can still finish together. The
+ * late one is honoured (cancelling someone who paid in good faith is worse than one
+ * seat over), and the owner is told once, to refund by hand if they want the cap held.
+ */
+async function checkSeatCap(context: BillingContext, stored: StripeSubscriptionRow): Promise<void> {
+  const tier = context.tiers.find((candidate) => candidate.id === stored.tier);
+  if (tier?.seatCap === undefined || !subscriptionEntitlement(stored, context.graceDays)) return;
+  const seats = await seatsTaken(context, tier.id);
+  if (seats <= tier.seatCap) return;
+  const [member] = await context.db.select({ email: members.email }).from(members).where(eq(members.id, stored.memberId));
+  await sendNoticeOnce(context.db, `seat-cap:${stored.id}`, () =>
+    context.mailer.send({
+      from: fromAddress(context.site.sender),
+      to: context.site.ownerEmail,
+      ...seatCapExceededEmail({
+        siteName: context.site.name,
+        tierName: tier.name,
+        memberEmail: member?.email ?? stored.memberId,
+        seats,
+        seatCap: tier.seatCap ?? seats,
+        accountsUrl: `https://dashboard.stripe.com/subscriptions/${stored.id}`,
+      }),
+      tag: 'billing-seat-cap',
+    }),
+  );
 }
 
 /**

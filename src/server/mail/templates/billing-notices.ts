@@ -50,3 +50,19 @@ export function accessEndingEmail(input: { siteName: string; tierName: string; e
     footer: `You got this email because you are a ${tierName} member of ${siteName}.`,
   });
 }
+
+/** To the owner, when two checkouts finished at once and a capped tier went one over. */
+export function seatCapExceededEmail(input: { siteName: string; tierName: string; memberEmail: string; seats: number; seatCap: number; accountsUrl: string }): RenderedEmail {
+  const { siteName, tierName, memberEmail, seats, seatCap, accountsUrl } = input;
+  const lead = `${memberEmail} joined ${tierName} as member ${seats} of a cap of ${seatCap}: checkouts that started while a seat was free finished together.`;
+  const what = 'Nothing was cancelled: they paid in good faith. If you want to hold the cap, refund and cancel that subscription in the Stripe dashboard.';
+  return renderEmail({
+    siteName,
+    subject: `${tierName} is over its seat cap (${seats} of ${seatCap})`,
+    preheader: lead,
+    heading: `${tierName} went over its cap`,
+    body: html`${paragraph(lead)}${paragraph(what)}${linkFallback(accountsUrl, 'Stripe dashboard:')}`,
+    text: [lead, what, `Stripe dashboard:\n${accountsUrl}`].join('\n\n'),
+    footer: `You got this email because you own ${siteName}.`,
+  });
+}
