@@ -47,7 +47,10 @@ export async function serveSite(siteDir: string, env: Record<string, string> = {
     };
     server.stdout?.on('data', onData);
     server.stderr?.on('data', onData);
-    server.once('exit', (code) => reject(new Error(`The site server exited (${code}) before listening:\n${output}`)));
+    server.once('exit', (code) => {
+      rmSync(workDir, { recursive: true, force: true });
+      reject(new Error(`The site server exited (${code}) before listening:\n${output}`));
+    });
   });
   return {
     url,
