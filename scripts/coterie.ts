@@ -3,6 +3,7 @@
  * against Postgres when DATABASE_URL is set; otherwise against the PGlite folder — in
  * this process when the folder is free, through the running server when `npm start`
  * holds it, and not at all when something else holds it (two processes corrupt PGlite).
+ * `tiers` commands need Stripe, not the database, and always run here.
  */
 import { resolve } from 'node:path';
 import { defaultDataDir, openDatabase } from '../db/client.ts';
@@ -12,8 +13,10 @@ import type { CommandResult } from '../src/server/cli/command-result.ts';
 import { chooseDatabase, describeBusyFolder } from '../src/server/cli/choose-database.ts';
 import { sendToRelay } from '../src/server/cli/relay-client.ts';
 import { readRelayFile } from '../src/server/cli/relay-file.ts';
-import { executeCommand, parseCommand, type Command } from '../src/server/cli/run-command.ts';
+import { executeCommand, parseCommand, type DatabaseCommand } from '../src/server/cli/run-command.ts';
+import { runTiersCommand } from '../src/server/cli/tiers-command.ts';
 import { loadTiersFile } from '../src/server/cli/tiers-file.ts';
+import { createStripeClient } from '../src/server/billing/stripe.ts';
 
 // Same folder as `npm start`, which also runs from the project root, whatever the caller's cwd.
 process.chdir(resolve(import.meta.dirname, '..'));
@@ -28,6 +31,9 @@ async function run(argv: string[]): Promise<CommandResult> {
   // Help and usage errors are answered before any database is touched.
   const parsed = parseCommand(argv);
   if (!parsed.ok) return parsed.result;
+  if (parsed.command.area === 'tiers') {
+    return runTiersCommand(parsed.command.command, { tiers: loadTiers(), stripe: createStripeClient() });
+  }
 
   const dataDir = defaultDataDir();
   const holder = readDataLock(dataDir);
@@ -53,8 +59,8 @@ async function run(argv: string[]): Promise<CommandResult> {
   }
 }
 
-async function runHere(command: Command, where: { url: string } | { dataDir: string }): Promise<CommandResult> {
-  const tiers = loadTiersFile(resolve(process.env.COTERIE_CONTENT_DIR ?? 'content', 'tiers.yaml'));
+async function runHere(command: DatabaseCommand, where: { url: string } | { dataDir: string }): Promise<CommandResult> {
+  const tiers = loadTiers();
   const handle = await openDatabase(where);
   try {
     return await executeCommand(command, { db: handle.db, tiers, now: new Date() });
@@ -62,6 +68,10 @@ async function runHere(command: Command, where: { url: string } | { dataDir: str
     // PGlite flushes on close and releases the folder for the server.
     await handle.close();
   }
+}
+
+function loadTiers() {
+  return loadTiersFile(resolve(process.env.COTERIE_CONTENT_DIR ?? 'content', 'tiers.yaml'));
 }
 
 function finish({ exitCode, output }: CommandResult): void {

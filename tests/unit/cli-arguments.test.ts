@@ -66,7 +66,7 @@ describe('parseCommand', () => {
     }
     const errors: [string[], string][] = [
       [[], 'Give a command.'],
-      [['tiers', 'sync'], 'Unknown command "tiers".'],
+      [['posts', 'list'], 'Unknown command "posts".'],
       [['members'], 'members needs a verb: list, grant, revoke or role.'],
       [['members', 'delete', 'ada@example.com'], 'Unknown command "members delete": list, grant, revoke or role.'],
       [['members', 'list', 'extra'], 'members list takes no arguments; "extra" is one too many.'],

@@ -57,10 +57,10 @@ export function describeStripeError(error: unknown): string {
     return redact(`Could not reach Stripe: ${firstLine(error.message)}`);
   }
   if (error instanceof Stripe.errors.StripeAuthenticationError) {
-    return redact(`Stripe refused the key in STRIPE_SECRET_KEY: ${firstLine(error.message)} Check it at ${keysPage}.`);
+    return redact(`Stripe refused the key in STRIPE_SECRET_KEY (${firstLine(error.message)}); check it at ${keysPage}.`);
   }
   if (error instanceof Stripe.errors.StripeError) {
-    const detail = [error.statusCode === undefined ? undefined : `HTTP ${error.statusCode}`, error.code ?? error.type].filter(Boolean).join(', ');
+    const detail = [error.statusCode === undefined ? undefined : `HTTP ${error.statusCode}`, error.code].filter(Boolean).join(', ');
     return redact(`Stripe refused: ${firstLine(error.message)}${detail ? ` (${detail})` : ''}`);
   }
   return redact(error instanceof Error ? firstLine(error.message) || error.name : String(error));

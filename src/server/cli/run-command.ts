@@ -1,14 +1,18 @@
 /**
  * `coterie <area> <verb> …`: parse, then run against a database. Independent of where it
- * runs — the CLI process with its own database, or the server relaying for it.
+ * runs — the CLI process with its own database, or the server relaying for it. `tiers`
+ * commands need Stripe instead of a database, so the CLI runs them itself, never relayed.
  */
-import { done, usageError, type CommandContext, type CommandResult } from './command-result.ts';
+import { done, failed, usageError, type CommandContext, type CommandResult } from './command-result.ts';
 import { parseMembersCommand, runMembersCommand, membersUsage, type MembersCommand } from './members-command.ts';
+import { parseTiersCommand, tiersUsage, type TiersCommand } from './tiers-command.ts';
 import { printable } from './text-table.ts';
 
 export type { CommandContext, CommandResult } from './command-result.ts';
 
-export type Command = { area: 'members'; command: MembersCommand };
+export type Command = DatabaseCommand | { area: 'tiers'; command: TiersCommand };
+/** The commands that run against the database (here or through the relay). */
+export type DatabaseCommand = { area: 'members'; command: MembersCommand };
 
 export const usage = [
   'Usage: coterie <area> <verb> [arguments]',
@@ -22,6 +26,9 @@ export const usage = [
   '      End complimentary access now.',
   `  ${membersUsage.role}`,
   '      Make a member a moderator, or back; the owner is whoever site.yaml names, at sign-in.',
+  `  ${tiersUsage.sync}`,
+  '      Show what Stripe needs to match tiers.yaml; --apply makes it so; --migrate also moves',
+  '      subscribers of a changed price to the new one. Needs STRIPE_SECRET_KEY.',
   '  coterie help',
   '      This text.',
   '',
@@ -42,14 +49,21 @@ export function parseCommand(argv: readonly string[]): { ok: true; command: Comm
     const parsed = parseMembersCommand(rest);
     return parsed.ok ? { ok: true, command: { area, command: parsed.command } } : parsed;
   }
+  if (area === 'tiers') {
+    const parsed = parseTiersCommand(rest);
+    return parsed.ok ? { ok: true, command: { area, command: parsed.command } } : parsed;
+  }
   return { ok: false, result: usageError(`Unknown command "${printable(area)}".\n\n${usage}`) };
 }
 
-export async function executeCommand(command: Command, context: CommandContext): Promise<CommandResult> {
+export async function executeCommand(command: DatabaseCommand, context: CommandContext): Promise<CommandResult> {
   return runMembersCommand(command.command, context);
 }
 
 export async function runCommand(argv: readonly string[], context: CommandContext): Promise<CommandResult> {
   const parsed = parseCommand(argv);
-  return parsed.ok ? executeCommand(parsed.command, context) : parsed.result;
+  if (!parsed.ok) return parsed.result;
+  // The CLI never relays these; an old or hand-made request gets told where they run.
+  if (parsed.command.area === 'tiers') return failed('coterie tiers commands run in the coterie process itself, not through the server.');
+  return executeCommand(parsed.command, context);
 }
