@@ -17,6 +17,10 @@ import { executeCommand, parseCommand, type DatabaseCommand } from '../src/serve
 import { runTiersCommand } from '../src/server/cli/tiers-command.ts';
 import { loadTiersFile } from '../src/server/cli/tiers-file.ts';
 import { createStripeClient } from '../src/server/billing/stripe.ts';
+import { graceDaysFrom } from '../src/server/billing/subscription-entitlement.ts';
+import { loadSiteFile } from '../src/server/cli/site-file.ts';
+import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
+import { createMailer } from '../src/server/mail/mailer.ts';
 
 // Same folder as `npm start`, which also runs from the project root, whatever the caller's cwd.
 process.chdir(resolve(import.meta.dirname, '..'));
@@ -63,7 +67,13 @@ async function runHere(command: DatabaseCommand, where: { url: string } | { data
   const tiers = loadTiers();
   const handle = await openDatabase(where);
   try {
-    return await executeCommand(command, { db: handle.db, tiers, now: new Date() });
+    const billing = async () => {
+      const stripe = createStripeClient();
+      if (!stripe) return undefined;
+      const site = loadSiteFile(resolve(process.env.COTERIE_CONTENT_DIR ?? 'content', 'site.yaml'));
+      return { db: handle.db, stripe, mailer: createMailer(), site, tiers, siteUrl: runtimeSiteUrl(), now: () => new Date(), graceDays: graceDaysFrom() };
+    };
+    return await executeCommand(command, { db: handle.db, tiers, now: new Date(), billing });
   } finally {
     // PGlite flushes on close and releases the folder for the server.
     await handle.close();

@@ -54,3 +54,25 @@ describe.each(engines)('billing reconcile on $name', (engine) => {
     expect((await handle.db.select().from(subscriptions)).length).toBe(rowsBefore.length);
   });
 });
+
+// A database of its own per engine: the one above already holds subscriptions.
+const commandEngines = testEngines();
+afterAll(() => cleanupEngines(commandEngines));
+
+describe.each(commandEngines)('the billing reconcile command on $name', (engine) => {
+  it('reports what it did, and says how to configure Stripe when it is not', async () => {
+    const { runCommand } = await import('../../src/server/cli/run-command.ts');
+    const handle = await engine.open();
+    const harness = await billingHarness(handle.db);
+    try {
+      const withStripe = await runCommand(['billing', 'reconcile'], { db: handle.db, tiers: [], now: new Date(), billing: async () => harness.context });
+      expect(withStripe).toEqual({ exitCode: 0, output: 'Checked 0 subscriptions in Stripe: 0 stored as Stripe has them, 0 for products that are not tiers.' });
+      const without = await runCommand(['billing', 'reconcile'], { db: handle.db, tiers: [], now: new Date(), billing: async () => undefined });
+      expect(without.exitCode).toBe(1);
+      expect(without.output).toContain('STRIPE_SECRET_KEY');
+      expect((await runCommand(['billing', 'refund'], { db: handle.db, tiers: [], now: new Date() })).exitCode).toBe(2);
+    } finally {
+      await harness.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { answerRelayRequest } from '../../server/cli/relay-endpoint.ts';
 import { currentRelayToken } from '../../server/cli/relay.ts';
 import { runCommand } from '../../server/cli/run-command.ts';
 import { getTiers } from '../../site/community.ts';
+import { billingContext, stripeOrUndefined } from '../../site/billing-requests.ts';
 
 export const prerender = false;
 
@@ -17,6 +18,10 @@ export const POST: APIRoute = ({ request }) =>
     token: currentRelayToken(),
     async run(argv) {
       const [{ db }, tiers] = await Promise.all([getDatabase(), getTiers()]);
-      return runCommand(argv, { db, tiers, now: new Date() });
+      const billing = async () => {
+        const stripe = stripeOrUndefined();
+        return stripe ? billingContext(stripe) : undefined;
+      };
+      return runCommand(argv, { db, tiers, now: new Date(), billing });
     },
   });

@@ -1,5 +1,6 @@
 /** What every `coterie` command gets and gives, wherever it runs (the CLI process or the server's relay). */
 import type { Database } from '../../../db/client.ts';
+import type { BillingContext } from '../billing/billing-context.ts';
 
 export interface CommandContext {
   db: Database;
@@ -7,6 +8,8 @@ export interface CommandContext {
   tiers: readonly { id: string; name: string }[];
   /** The clock, injected so tests can move it. */
   now: Date;
+  /** Stripe and the rest billing needs, built only when a billing command asks; undefined without Stripe keys. */
+  billing?: () => Promise<BillingContext | undefined>;
 }
 
 export interface CommandResult {

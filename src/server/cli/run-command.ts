@@ -6,13 +6,14 @@
 import { done, failed, usageError, type CommandContext, type CommandResult } from './command-result.ts';
 import { parseMembersCommand, runMembersCommand, membersUsage, type MembersCommand } from './members-command.ts';
 import { parseTiersCommand, tiersUsage, type TiersCommand } from './tiers-command.ts';
+import { billingUsage, parseBillingCommand, runBillingCommand, type BillingCommand } from './billing-command.ts';
 import { printable } from './text-table.ts';
 
 export type { CommandContext, CommandResult } from './command-result.ts';
 
 export type Command = DatabaseCommand | { area: 'tiers'; command: TiersCommand };
 /** The commands that run against the database (here or through the relay). */
-export type DatabaseCommand = { area: 'members'; command: MembersCommand };
+export type DatabaseCommand = { area: 'members'; command: MembersCommand } | { area: 'billing'; command: BillingCommand };
 
 export const usage = [
   'Usage: coterie <area> <verb> [arguments]',
@@ -29,6 +30,8 @@ export const usage = [
   `  ${tiersUsage.sync}`,
   '      Show what Stripe needs to match tiers.yaml; --apply makes it so; --migrate also moves',
   '      subscribers of a changed price to the new one. Needs STRIPE_SECRET_KEY.',
+  `  ${billingUsage.reconcile}`,
+  '      Read every subscription from Stripe and repair what webhooks missed. Safe any time.',
   '  coterie help',
   '      This text.',
   '',
@@ -49,6 +52,10 @@ export function parseCommand(argv: readonly string[]): { ok: true; command: Comm
     const parsed = parseMembersCommand(rest);
     return parsed.ok ? { ok: true, command: { area, command: parsed.command } } : parsed;
   }
+  if (area === 'billing') {
+    const parsed = parseBillingCommand(rest);
+    return parsed.ok ? { ok: true, command: { area, command: parsed.command } } : parsed;
+  }
   if (area === 'tiers') {
     const parsed = parseTiersCommand(rest);
     return parsed.ok ? { ok: true, command: { area, command: parsed.command } } : parsed;
@@ -57,7 +64,7 @@ export function parseCommand(argv: readonly string[]): { ok: true; command: Comm
 }
 
 export async function executeCommand(command: DatabaseCommand, context: CommandContext): Promise<CommandResult> {
-  return runMembersCommand(command.command, context);
+  return command.area === 'billing' ? runBillingCommand(command.command, context) : runMembersCommand(command.command, context);
 }
 
 export async function runCommand(argv: readonly string[], context: CommandContext): Promise<CommandResult> {
