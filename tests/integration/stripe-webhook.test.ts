@@ -38,8 +38,8 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
 }
 
 /** The customer an event is about, so events can be grouped per member. */
-function customerOf(event: { type: string; data: { object: Record<string, unknown> } }): string {
-  const object = event.data.object;
+function customerOf(event: { type: string; data: { object: unknown } }): string {
+  const object = (event.data.object ?? {}) as Record<string, unknown>;
   if (event.type === 'customer.created') return String(object.id);
   const customer = object.customer;
   return typeof customer === 'string' ? customer : String((customer as { id?: string } | null)?.id);
