@@ -3,7 +3,7 @@
  * event prompted it, and in what order events came, does not matter: the last call
  * always stores Stripe's current state.
  */
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { members, stripeCustomers, subscriptions, type StripeSubscriptionRow } from '../../../db/schema.ts';
 import { fromAddress } from '../mail/from-address.ts';
@@ -25,7 +25,6 @@ export async function syncSubscription(context: BillingContext, subscriptionId: 
   const customerId = typeof remote.customer === 'string' ? remote.customer : remote.customer.id;
   const memberId = await memberForCustomer(context, customerId, remote.metadata?.coterie_member_id);
   const now = context.now();
-  const [before] = await context.db.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.id, remote.id));
   const row = {
     id: remote.id,
     memberId,
@@ -58,11 +57,13 @@ export async function syncSubscription(context: BillingContext, subscriptionId: 
         source: sql`case when excluded.source <> '' then excluded.source else ${subscriptions.source} end`,
       },
     })
-    .returning();
+    // xmax = 0 only on a freshly inserted row version: "did this subscription just arrive?" without a second query.
+    .returning({ ...getTableColumns(subscriptions), arrived: sql<boolean>`(xmax = 0)` });
   if (stored) {
-    await sendSubscriptionNotices(context, stored, remote);
+    const { arrived, ...row } = stored;
+    await sendSubscriptionNotices(context, row, remote);
     // Only on arrival: a later re-sync of an earlier member must not count them as the extra seat.
-    if (!before) await checkSeatCap(context, stored);
+    if (arrived) await checkSeatCap(context, row);
   }
   return 'stored';
 }
@@ -119,15 +120,19 @@ async function customerMemberId(stripe: Stripe, customerId: string): Promise<str
 async function sendSubscriptionNotices(context: BillingContext, stored: StripeSubscriptionRow, remote: Stripe.Subscription): Promise<void> {
   const entitlement = subscriptionEntitlement(stored, context.graceDays);
   if (!entitlement) return;
-  const [member] = await context.db.select({ email: members.email }).from(members).where(eq(members.id, stored.memberId));
-  if (!member) return;
+  // Looked up only when an email is actually due: most deliveries are repeats of sent ones.
+  const memberEmail = async () => {
+    const [member] = await context.db.select({ email: members.email }).from(members).where(eq(members.id, stored.memberId));
+    if (!member) throw new Error(`Member ${stored.memberId} of subscription ${stored.id} is gone.`);
+    return member.email;
+  };
   const tierName = context.tiers.find((tier) => tier.id === stored.tier)?.name ?? stored.tier;
   const from = fromAddress(context.site.sender);
   const day = (date: Date) => date.toLocaleDateString(context.site.language, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-  await sendNoticeOnce(context.db, `welcome:${stored.id}`, () =>
+  await sendNoticeOnce(context.db, `welcome:${stored.id}`, async () =>
     context.mailer.send({
       from,
-      to: member.email,
+      to: await memberEmail(),
       replyTo: context.site.ownerEmail,
       ...welcomeToTierEmail({
         siteName: context.site.name,
@@ -139,10 +144,10 @@ async function sendSubscriptionNotices(context: BillingContext, stored: StripeSu
     }),
   );
   if (stored.cancelAtPeriodEnd && stored.status !== 'canceled') {
-    await sendNoticeOnce(context.db, `ending:${stored.id}:${stored.currentPeriodEnd.toISOString()}`, () =>
+    await sendNoticeOnce(context.db, `ending:${stored.id}:${stored.currentPeriodEnd.toISOString()}`, async () =>
       context.mailer.send({
         from,
-        to: member.email,
+        to: await memberEmail(),
         replyTo: context.site.ownerEmail,
         ...accessEndingEmail({ siteName: context.site.name, tierName, endsOn: day(stored.currentPeriodEnd), billingUrl: new URL('/account#billing', context.siteUrl).href }),
         tag: 'billing-ending',
