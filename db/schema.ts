@@ -8,7 +8,7 @@
  * commit the new migration in db/migrations/.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { newId } from './ids.ts';
 
 export const memberRoles = ['owner', 'moderator', 'member'] as const;
@@ -41,6 +41,10 @@ export const members = pgTable(
     emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
     /** Newsletter state; 'bounced' and 'complained' come from the mail provider's webhook and stop sends. */
     newsletter: text('newsletter', { enum: newsletterStatuses }).notNull().default('unsubscribed'),
+    /** When the member accepted the community guidelines; needed before a first post. */
+    guidelinesAcceptedAt: timestamp('guidelines_accepted_at', { withTimezone: true }),
+    /** Emails about replies, mentions and followed threads (the in-app list is always kept). */
+    notificationEmails: boolean('notification_emails').notNull().default(true),
     createdAt: createdAt(),
   },
   (table) => [
@@ -204,6 +208,200 @@ export const sentNotices = pgTable('sent_notices', {
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+export const reportStates = ['open', 'resolved', 'dismissed'] as const;
+export const restrictionKinds = ['mute', 'ban'] as const;
+export const notificationKinds = ['reply', 'mention', 'followed'] as const;
+
+/**
+ * A conversation: in a space from `content/spaces.yaml`, or under a post (one per post,
+ * created when its first message is written).
+ */
+export const threads = pgTable(
+  'threads',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    spaceId: text('space_id'),
+    postSlug: text('post_slug'),
+    /** Null once the author deleted their account; the thread stays. */
+    authorId: text('author_id').references(() => members.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    /** The opening message of a thread in a space; null for a post's discussion (the post opens it). */
+    bodyMarkdown: text('body_markdown'),
+    bodyHtml: text('body_html'),
+    createdAt: createdAt(),
+    /** The newest reply's time (or the thread's own): spaces list threads by it. */
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Replies that are not deleted or hidden, kept with each write for listings. */
+    replyCount: integer('reply_count').notNull().default(0),
+    locked: boolean('locked').notNull().default(false),
+    pinned: boolean('pinned').notNull().default(false),
+    /** Hidden by a moderator: only staff see it. */
+    hiddenAt: timestamp('hidden_at', { withTimezone: true }),
+  },
+  (table) => [
+    check('threads_place_check', sql`(${table.spaceId} is null) <> (${table.postSlug} is null)`),
+    index('threads_space_listing_idx').on(table.spaceId, table.pinned, table.lastActivityAt),
+    uniqueIndex('threads_post_slug_idx').on(table.postSlug),
+  ],
+);
+
+/**
+ * Messages in a thread. `path` is the ids from the top-level reply down to this one,
+ * joined by '/', so a branch is one prefix query and depth needs no recursion.
+ * Deleting keeps the row (a placeholder keeps the thread's shape).
+ */
+export const replies = pgTable(
+  'replies',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    parentId: text('parent_id'),
+    /** The top-level reply this one hangs under (its own id at the top): a page of a thread is a few roots. */
+    rootId: text('root_id').notNull(),
+    path: text('path').notNull(),
+    /** 0 for a reply to the thread itself. */
+    depth: integer('depth').notNull(),
+    authorId: text('author_id').references(() => members.id, { onDelete: 'set null' }),
+    /** What the member wrote, kept for editing. */
+    bodyMarkdown: text('body_markdown').notNull(),
+    /** Rendered and sanitized at write time. */
+    bodyHtml: text('body_html').notNull(),
+    /** SHA-256 of the normalized body, for the duplicate-post guard. */
+    bodyHash: text('body_hash').notNull(),
+    createdAt: createdAt(),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    hiddenAt: timestamp('hidden_at', { withTimezone: true }),
+    reactionCount: integer('reaction_count').notNull().default(0),
+  },
+  (table) => [
+    index('replies_thread_path_idx').on(table.threadId, table.path),
+    index('replies_root_depth_idx').on(table.rootId, table.depth),
+    index('replies_thread_top_level_idx').on(table.threadId, table.depth, table.createdAt),
+    index('replies_author_created_idx').on(table.authorId, table.createdAt),
+  ],
+);
+
+/** Earlier versions of edited replies, for moderators. */
+export const replyRevisions = pgTable('reply_revisions', {
+  id: text('id').primaryKey().$defaultFn(newId),
+  replyId: text('reply_id')
+    .notNull()
+    .references(() => replies.id, { onDelete: 'cascade' }),
+  bodyMarkdown: text('body_markdown').notNull(),
+  /** When this version was replaced. */
+  replacedAt: timestamp('replaced_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One reaction of one kind per member per reply. */
+export const reactions = pgTable(
+  'reactions',
+  {
+    replyId: text('reply_id')
+      .notNull()
+      .references(() => replies.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.replyId, table.memberId, table.kind] })],
+);
+
+/** Members following a thread: they hear about its new replies. */
+export const threadFollows = pgTable(
+  'thread_follows',
+  {
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.threadId, table.memberId] })],
+);
+
+/** In-app notifications; the email digest of them is sent in batches. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: notificationKinds }).notNull(),
+    threadId: text('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    replyId: text('reply_id').references(() => replies.id, { onDelete: 'cascade' }),
+    actorId: text('actor_id').references(() => members.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    /** Set when an email batch included it (or decided not to send it). */
+    emailedAt: timestamp('emailed_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('notifications_member_created_idx').on(table.memberId, table.createdAt),
+    // One notification per member per reply: a mention in a reply to you is one event.
+    uniqueIndex('notifications_member_reply_idx').on(table.memberId, table.replyId),
+  ],
+);
+
+/** Mutes and bans: a period (until) or for good (null). Lifting keeps the record. */
+export const memberRestrictions = pgTable(
+  'member_restrictions',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: restrictionKinds }).notNull(),
+    until: timestamp('until', { withTimezone: true }),
+    reason: text('reason').notNull().default(''),
+    createdBy: text('created_by').references(() => members.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    liftedAt: timestamp('lifted_at', { withTimezone: true }),
+  },
+  (table) => [index('member_restrictions_member_idx').on(table.memberId)],
+);
+
+/** Every moderation action, for the audit log. */
+export const moderationLog = pgTable('moderation_log', {
+  id: text('id').primaryKey().$defaultFn(newId),
+  actorId: text('actor_id').references(() => members.id, { onDelete: 'set null' }),
+  /** e.g. pin, unpin, lock, unlock, move, hide-thread, hide-reply, mute, ban, lift, resolve-report. */
+  action: text('action').notNull(),
+  targetKind: text('target_kind').notNull(),
+  targetId: text('target_id').notNull(),
+  detail: text('detail').notNull().default(''),
+  createdAt: createdAt(),
+});
+
+/** A member's report of a reply, waiting in the moderation queue. */
+export const reports = pgTable(
+  'reports',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    replyId: text('reply_id')
+      .notNull()
+      .references(() => replies.id, { onDelete: 'cascade' }),
+    reporterId: text('reporter_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    state: text('state', { enum: reportStates }).notNull().default('open'),
+    createdAt: createdAt(),
+    resolvedBy: text('resolved_by').references(() => members.id, { onDelete: 'set null' }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (table) => [uniqueIndex('reports_reply_reporter_idx').on(table.replyId, table.reporterId), index('reports_state_idx').on(table.state, table.createdAt)],
+);
+
 export type Member = typeof members.$inferSelect;
 export type NewMember = typeof members.$inferInsert;
 export type Session = typeof sessions.$inferSelect;
@@ -214,3 +412,6 @@ export type Grant = typeof grants.$inferSelect;
 export type NewGrant = typeof grants.$inferInsert;
 export type StripeSubscriptionRow = typeof subscriptions.$inferSelect;
 export type NewStripeSubscriptionRow = typeof subscriptions.$inferInsert;
+export type Thread = typeof threads.$inferSelect;
+export type Reply = typeof replies.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;

@@ -4,8 +4,10 @@ import { file, glob } from 'astro/loaders';
 import { pageSchema } from './schemas/page.ts';
 import { postSchema } from './schemas/post.ts';
 import { siteSchema } from './schemas/site.ts';
+import { spaceSchema } from './schemas/space.ts';
 import { tierSchema } from './schemas/tier.ts';
 import { yamlDocument } from './site/yaml-document-loader.ts';
+import { yamlList } from './site/yaml-list-loader.ts';
 
 // Tests and benchmarks build generated communities; everyone else uses ./content.
 const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
@@ -32,4 +34,10 @@ const tiers = defineCollection({
   schema: tierSchema,
 });
 
-export const collections = { posts, pages, site, tiers };
+// Optional: a community without spaces.yaml has discussions under posts only.
+const spaces = defineCollection({
+  loader: yamlList(resolve(contentDir, 'spaces.yaml')),
+  schema: spaceSchema,
+});
+
+export const collections = { posts, pages, site, tiers, spaces };

@@ -70,6 +70,8 @@ describe.each(freshEngines())('members and sessions on $name', (engine) => {
       handle: 'ada',
       name: 'Ada',
       role: 'member',
+      guidelinesAcceptedAt: null,
+      notificationEmails: true,
       emailVerifiedAt: null,
       newsletter: 'unsubscribed',
       createdAt: expect.any(Date),
