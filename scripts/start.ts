@@ -13,6 +13,7 @@ import { pruneExpired } from '../src/server/auth/prune-expired.ts';
 import { checkStripeEnvironment } from '../src/server/billing/stripe.ts';
 import { graceDaysFrom } from '../src/server/billing/subscription-entitlement.ts';
 import { startCliRelay } from '../src/server/cli/relay.ts';
+import { stopNotificationEmailJob } from '../src/server/jobs/notification-email-job.ts';
 import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
 import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
 import { mailStartupWarning } from '../src/server/mail/outbox-visibility.ts';
@@ -106,6 +107,7 @@ async function stop(signal: string) {
   console.log(`\n${signal}: closing the database…`);
   relay?.stop();
   clearInterval(pruning);
+  stopNotificationEmailJob();
   server.closeAllConnections();
   server.close();
   // PGlite flushes its files on close; leaving without it can lose the last writes.

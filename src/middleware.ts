@@ -10,6 +10,10 @@ import { identifyMember } from './server/auth/current-member.ts';
 import { runtimeSiteUrl } from './server/config/site-url.ts';
 import { checkCrossSite } from './server/http/cross-site-check.ts';
 import { securityHeaders } from './server/http/security-headers.ts';
+import { ensureNotificationEmailJob } from './server/jobs/notification-email-job.ts';
+import { getMailer } from './server/mail/mailer.ts';
+import { getSite } from './site/community.ts';
+import { findThreadHome } from './site/discussion-view.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.member = undefined;
@@ -17,6 +21,16 @@ export const onRequest = defineMiddleware(async (context, next) => {
   if (context.isPrerendered) return next();
 
   const siteUrl = runtimeSiteUrl();
+  // The batched notification emails need the content collections (a thread's place), which
+  // only the server bundle can read: the first request starts the job, once per process.
+  ensureNotificationEmailJob(async () => ({
+    db: (await getDatabase()).db,
+    mailer: getMailer(),
+    site: await getSite(),
+    siteUrl: runtimeSiteUrl(),
+    now: new Date(),
+    places: async (thread) => (await findThreadHome(thread))?.place,
+  }));
   const verdict = checkCrossSite(
     {
       method: context.request.method,

@@ -31,6 +31,8 @@ describe('checkCrossSite', () => {
   it('exempts only the listed endpoints, by exact path', () => {
     expect(post({ pathname: '/api/stripe/webhook' }).allowed).toBe(true);
     expect(post({ pathname: '/unsubscribe/one-click' }).allowed).toBe(true);
+    expect(post({ pathname: '/notifications/stop' }).allowed).toBe(true);
+    expect(post({ pathname: '/notifications' }).allowed).toBe(false);
     expect(post({ pathname: '/api/stripe/webhook-other' }).allowed).toBe(false);
     expect(post({ pathname: '/api/stripe/webhook/../../account' }).allowed).toBe(false);
   });

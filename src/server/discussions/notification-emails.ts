@@ -114,6 +114,7 @@ async function emailMember(
     siteName: context.site.name,
     items,
     moreCount: visible.length - shown.length,
+    allUrl: new URL('/notifications', context.siteUrl).href,
     stopUrl,
     accountUrl: new URL('/account', context.siteUrl).href,
   });

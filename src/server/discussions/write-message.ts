@@ -139,3 +139,30 @@ export async function addReply(
   await notifyAboutReply(db, { place, thread, reply, parent, mentions: parseMentions(body.body) }, now);
   return { ok: true, reply };
 }
+
+/**
+ * The pinned welcome thread a space may declare in spaces.yaml, created once, the first
+ * time the space is shown. Written by the owner when they have signed in, else unsigned.
+ */
+export async function ensureWelcomeThread(
+  db: Database,
+  place: Extract<Place, { kind: 'space' }>,
+  welcome: { title: string; body: string },
+  ownerId: string | null,
+  now: Date,
+): Promise<void> {
+  const [existing] = await db.select({ id: threads.id }).from(threads).where(and(eq(threads.spaceId, place.id), eq(threads.pinned, true), eq(threads.title, welcome.title)));
+  if (existing) return;
+  const body = checkBody(welcome.body);
+  if (!body.ok) throw new Error(`spaces.yaml: welcome of "${place.id}": ${body.message}`);
+  await db.insert(threads).values({
+    spaceId: place.id,
+    authorId: ownerId,
+    title: welcome.title,
+    bodyMarkdown: body.body,
+    bodyHtml: renderMarkdown(body.body).html,
+    pinned: true,
+    createdAt: now,
+    lastActivityAt: now,
+  });
+}

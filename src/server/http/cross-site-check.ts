@@ -7,13 +7,15 @@
 
 /**
  * Endpoints that other parties call and that authenticate otherwise: provider webhooks
- * by signature, one-click unsubscribe by a signed token (RFC 8058 mail clients send no
- * Origin), the owner CLI by a bearer token. Exact paths only, never prefixes.
+ * by signature, one-click unsubscribe and "stop notification emails" by a signed token
+ * (RFC 8058 mail clients send no Origin), the owner CLI by a bearer token. Exact paths
+ * only, never prefixes.
  */
 export const crossSiteExemptPaths: ReadonlySet<string> = new Set([
   '/api/stripe/webhook',
   '/api/resend/webhook',
   '/unsubscribe/one-click',
+  '/notifications/stop',
   '/api/cli',
 ]);
 
