@@ -39,11 +39,18 @@ export async function loadAuthors(db: Database, ids: readonly (string | null)[])
   return new Map(rows.map((row) => [row.id, { name: row.name, handle: row.handle }]));
 }
 
-/** name, else @handle, else "A member"; a deleted account is a "Former member". */
+/**
+ * name, else @handle, else "Member <4 characters of the id>" — stable and distinct, so
+ * two nameless members in one thread can be told apart, and revealing nothing. A deleted
+ * account is a "Former member".
+ */
 export function authorLabel(authorId: string | null, authors: ReadonlyMap<string, AuthorInfo>): string {
   if (authorId === null) return 'Former member';
-  const author = authors.get(authorId);
-  return author?.name || (author?.handle ? `@${author.handle}` : 'A member');
+  return memberLabel(authorId, authors.get(authorId));
+}
+
+export function memberLabel(memberId: string, author: { name: string | null; handle: string | null } | undefined | null): string {
+  return author?.name || (author?.handle ? `@${author.handle}` : `Member ${memberId.slice(0, 4)}`);
 }
 
 export type ReactionTally = { count: number; mine: boolean };
@@ -90,9 +97,9 @@ export function parsePage(value: string | null): number {
   return Number.isFinite(page) && page > 0 ? page : 1;
 }
 
-/** Date and time for messages, in UTC like every date on the site. */
+/** Date and time for messages, in UTC like every date on the site, and saying so. */
 export function formatDateTime(date: Date, language: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date);
+  return `${new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
 }
 
 /** A refused form, to show its message beside it with what the member typed. */

@@ -10,6 +10,8 @@ export type RunningSite = {
   url: string;
   /** Where this server's file outbox writes emails. */
   outboxDir: string;
+  /** This server's PGlite folder (where the CLI finds its relay). */
+  dataDir: string;
   /** Everything the server printed so far. */
   output: () => string;
   stop: () => Promise<void>;
@@ -22,6 +24,7 @@ export type RunningSite = {
 export async function serveSite(siteDir: string, env: Record<string, string> = {}): Promise<RunningSite> {
   const workDir = mkdtempSync(join(tmpdir(), 'coterie-site-'));
   const outboxDir = join(workDir, 'outbox');
+  const dataDir = join(workDir, 'pglite');
   const { SITE_URL: _ignored, DATABASE_URL: _alsoIgnored, RESEND_API_KEY: _andThis, ...inherited } = process.env;
   const server: ChildProcess = spawn(process.execPath, [join(root, 'scripts/start.ts')], {
     cwd: root,
@@ -32,7 +35,7 @@ export async function serveSite(siteDir: string, env: Record<string, string> = {
       NO_COLOR: '1',
       COTERIE_NO_BUILD: '1',
       COTERIE_OUT_DIR: siteDir,
-      COTERIE_DATA_DIR: join(workDir, 'pglite'),
+      COTERIE_DATA_DIR: dataDir,
       COTERIE_OUTBOX_DIR: outboxDir,
       ...env,
     },
@@ -55,6 +58,7 @@ export async function serveSite(siteDir: string, env: Record<string, string> = {
   return {
     url,
     outboxDir,
+    dataDir,
     output: () => output,
     stop: () =>
       new Promise((done) => {
