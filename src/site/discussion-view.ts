@@ -99,7 +99,18 @@ export function parsePage(value: string | null): number {
 
 /** Date and time for messages, in UTC like every date on the site, and saying so. */
 export function formatDateTime(date: Date, language: string): string {
-  return `${new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
+  return `${dateTimeFormat(language).format(date)} UTC`;
+}
+
+// One formatter per language: building an Intl.DateTimeFormat costs ~45 µs, and a thread page shows a hundred times.
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(language: string): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    dateTimeFormats.set(language, format);
+  }
+  return format;
 }
 
 /** A refused form, to show its message beside it with what the member typed. */
