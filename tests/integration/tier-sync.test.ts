@@ -21,22 +21,7 @@ import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const script = join(root, 'scripts', 'coterie.ts');
 
-const naturalist: TierToSync = {
-  id: 'naturalist',
-  name: 'Naturalist',
-  description: 'All the paid posts.',
-  prices: { monthly: 600, yearly: 6000 },
-  currency: 'gbp',
-  visibility: 'public',
-};
-const patron: TierToSync = {
-  id: 'patron',
-  name: 'Field Patron',
-  description: 'Keeps The Hedgerow independent.',
-  prices: { monthly: 1500 },
-  currency: 'gbp',
-  visibility: 'public',
-};
+import { naturalist, patron } from '../support/sync-tiers.ts';
 
 let fake: FakeStripe;
 let stripe: Stripe;

@@ -10,22 +10,7 @@ import {
   type TierToSync,
 } from '../../src/server/billing/tier-sync/plan.ts';
 
-const naturalist: TierToSync = {
-  id: 'naturalist',
-  name: 'Naturalist',
-  description: 'All the paid posts.',
-  prices: { monthly: 600, yearly: 6000 },
-  currency: 'gbp',
-  visibility: 'public',
-};
-const patron: TierToSync = {
-  id: 'patron',
-  name: 'Field Patron',
-  description: 'Keeps The Hedgerow independent.',
-  prices: { monthly: 1500 },
-  currency: 'gbp',
-  visibility: 'public',
-};
+import { naturalist, patron } from '../support/sync-tiers.ts';
 
 const empty: StripeSnapshot = { products: [], prices: [], subscriptions: [] };
 
