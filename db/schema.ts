@@ -8,7 +8,7 @@
  * commit the new migration in db/migrations/.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { newId } from './ids.ts';
 
 export const memberRoles = ['owner', 'moderator', 'member'] as const;
@@ -79,7 +79,8 @@ export const sessions = pgTable(
   (table) => [index('sessions_member_id_idx').on(table.memberId)],
 );
 
-export const loginPurposes = ['sign_in', 'change_email'] as const;
+/** 'newsletter' confirms a newsletter subscription (double opt-in); it never signs anyone in. */
+export const loginPurposes = ['sign_in', 'change_email', 'newsletter'] as const;
 export type LoginPurpose = (typeof loginPurposes)[number];
 
 /**
@@ -415,3 +416,154 @@ export type NewStripeSubscriptionRow = typeof subscriptions.$inferInsert;
 export type Thread = typeof threads.$inferSelect;
 export type Reply = typeof replies.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
+
+export const campaignKinds = ['digest', 'test'] as const;
+export type CampaignKind = (typeof campaignKinds)[number];
+export const campaignStatuses = ['scheduled', 'sending', 'sent', 'canceled'] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+
+/**
+ * One newsletter mailing: a digest to every subscriber, or a test to the owner. The
+ * digest's content is frozen in `plan` when the campaign is created, so every batch (and
+ * every retry of a batch after a crash) renders exactly the same email.
+ */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    kind: text('kind', { enum: campaignKinds }).notNull(),
+    status: text('status', { enum: campaignStatuses }).notNull(),
+    subject: text('subject').notNull(),
+    /**
+     * For scheduled digests, the schedule slot it fills (an ISO instant); unique, so two
+     * server processes ticking at once cannot both create the same week's digest.
+     */
+    slot: text('slot').unique(),
+    /** The digest as composed (DigestPlan in src/server/newsletter/digest/plan.ts). */
+    plan: jsonb('plan').notNull(),
+    /** When it should start sending; null sends as soon as it is created. */
+    scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
+    /** Who asked for it: 'schedule', 'cli', or the owner's email. */
+    createdBy: text('created_by').notNull(),
+    createdAt: createdAt(),
+    /** When recipients were written and sending began. */
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    /** When the last recipient was settled (sent, skipped or failed for good). */
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    recipientCount: integer('recipient_count').notNull().default(0),
+  },
+  (table) => [
+    check('campaigns_kind_check', sql`${table.kind} in (${sqlList(campaignKinds)})`),
+    check('campaigns_status_check', sql`${table.status} in (${sqlList(campaignStatuses)})`),
+    index('campaigns_status_idx').on(table.status, table.scheduledFor),
+  ],
+);
+
+export const emailSendStatuses = ['queued', 'sent', 'delivered', 'delayed', 'bounced', 'complained', 'skipped', 'failed'] as const;
+export type EmailSendStatus = (typeof emailSendStatuses)[number];
+
+/**
+ * One campaign email to one member: written for every recipient in the transaction that
+ * starts the campaign, then claimed into batches by the sender. The provider's id and
+ * its later reports (delivered, bounced, …) land here.
+ */
+export const emailSends = pgTable(
+  'email_sends',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+    /** The address at the time the campaign started. */
+    email: text('email').notNull(),
+    /** Order within the campaign; batches take the lowest queued positions first. */
+    position: integer('position').notNull(),
+    status: text('status', { enum: emailSendStatuses }).notNull().default('queued'),
+    /** The batch that carries (or carried) this email; set when claimed. */
+    batchId: text('batch_id'),
+    /** What the reader may see, fixed when the batch is claimed (see reader-view.ts). */
+    segment: text('segment'),
+    /** Per recipient and campaign: the provider key for single sends and the outbox. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** The provider's email id, for matching its webhooks. */
+    providerId: text('provider_id'),
+    /** Why it was skipped or failed, in words. */
+    detail: text('detail'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex('email_sends_campaign_member_idx').on(table.campaignId, table.memberId),
+    index('email_sends_queue_idx').on(table.campaignId, table.status, table.position),
+    index('email_sends_batch_idx').on(table.batchId),
+    index('email_sends_provider_id_idx').on(table.providerId),
+    check('email_sends_status_check', sql`${table.status} in (${sqlList(emailSendStatuses)})`),
+  ],
+);
+
+export const sendBatchStatuses = ['open', 'sent', 'failed'] as const;
+
+/**
+ * Up to 100 emails sent in one provider call. The batch, not the process, holds the
+ * lease: a sender that dies leaves it open, and once the lease runs out another sender
+ * sends the same batch again with the same idempotency key, so the provider replays its
+ * first answer instead of emailing anyone twice.
+ */
+export const sendBatches = pgTable(
+  'send_batches',
+  {
+    id: text('id').primaryKey().$defaultFn(newId),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    status: text('status', { enum: sendBatchStatuses }).notNull().default('open'),
+    /** Which sender holds it, and until when; after that anyone may take it over. */
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    /** Not before this time: backoff after a failure, or the provider's Retry-After. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('send_batches_open_idx').on(table.campaignId, table.status),
+    check('send_batches_status_check', sql`${table.status} in (${sqlList(sendBatchStatuses)})`),
+  ],
+);
+
+export const suppressionReasons = ['bounced', 'complained', 'unsubscribed', 'imported'] as const;
+export type SuppressionReason = (typeof suppressionReasons)[number];
+
+/**
+ * Addresses no campaign email may go to, whoever they belong to now: kept by address,
+ * not member, so deleting an account or importing a list cannot resubscribe them.
+ */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    /** Lower-cased. */
+    email: text('email').primaryKey(),
+    reason: text('reason', { enum: suppressionReasons }).notNull(),
+    /** Where it came from: a provider event id, an import file, … */
+    detail: text('detail').notNull().default(''),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check('suppressions_reason_check', sql`${table.reason} in (${sqlList(suppressionReasons)})`),
+    check('suppressions_email_lower_case_check', sql`${table.email} = lower(${table.email})`),
+  ],
+);
+
+/** Resend webhook deliveries by their Svix message id, recorded before they take effect. */
+export const resendEvents = pgTable('resend_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  processedAt: timestamp('processed_at', { withTimezone: true }),
+});

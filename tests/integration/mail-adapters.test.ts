@@ -240,7 +240,7 @@ describe('createMailer and getMailer', () => {
     // The start script and the server bundle each load mailer.ts; both must see this one.
     expect((globalThis as Record<symbol, unknown>)[Symbol.for('coterie.mailer')]).toBe(first);
 
-    const fake = { kind: 'outbox' as const, send: async () => ({ id: 'fake' }) };
+    const fake = { kind: 'outbox' as const, send: async () => ({ id: 'fake' }), sendBatch: async () => [] };
     setMailerForTests(fake);
     expect(getMailer()).toBe(fake);
 

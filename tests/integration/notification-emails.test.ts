@@ -272,6 +272,7 @@ describe.each(engines)('notification emails on $name', (engine) => {
       async send() {
         throw new Error('connection reset');
       },
+      sendBatch: unusedBatch,
     };
     const failed = await sendNotificationEmails(context(at(15 * minute), failing));
     expect(failed.failures).toMatchObject([{ memberId: reader, retryable: true }]);
@@ -292,6 +293,7 @@ describe.each(engines)('notification emails on $name', (engine) => {
       async send() {
         throw new MailSendError('Resend did not send the email: validation_error (HTTP 422)', { retryable: false });
       },
+      sendBatch: unusedBatch,
     };
     const run = await sendNotificationEmails(context(at(15 * minute), refusing));
     expect(run.failures).toMatchObject([{ memberId: reader, retryable: false }]);
@@ -324,3 +326,8 @@ describe.each(engines)('notification emails on $name', (engine) => {
     expect(await job.runNow()).toBeUndefined();
   });
 });
+
+// Notification emails go one by one; these fakes never batch.
+async function unusedBatch(): Promise<never> {
+  throw new Error('Notification emails are not sent in batches.');
+}

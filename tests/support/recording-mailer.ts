@@ -10,6 +10,12 @@ export function recordingMailer(): Mailer & { sent: Email[]; last(): Email } {
       sent.push(email);
       return { id: `recorded-${sent.length}` };
     },
+    async sendBatch(emails) {
+      return emails.map((email) => {
+        sent.push(email);
+        return { id: `recorded-${sent.length}` };
+      });
+    },
     last() {
       const email = sent.at(-1);
       if (!email) throw new Error('No email was sent.');

@@ -20,9 +20,18 @@ export interface SentEmail {
   id: string;
 }
 
+/** Most emails one `sendBatch` call may carry: Resend's batch limit. */
+export const maxBatchSize = 100;
+
 export interface Mailer {
   readonly kind: 'resend' | 'outbox';
   send(email: Email): Promise<SentEmail>;
+  /**
+   * Up to `maxBatchSize` emails in one provider call, all accepted or none; the ids come
+   * back in the order given. `idempotencyKey` covers the whole call: repeating the same
+   * batch with the same key sends nothing new.
+   */
+  sendBatch(emails: readonly Email[], options: { idempotencyKey: string }): Promise<SentEmail[]>;
 }
 
 /**
@@ -33,11 +42,17 @@ export class MailSendError extends Error {
   readonly retryable: boolean;
   /** The provider's own wait hint, when it gave one. */
   readonly retryAfterSeconds: number | undefined;
+  /**
+   * The idempotency key was already used for a different request: an earlier attempt
+   * with this key was accepted, so what it carried has been sent.
+   */
+  readonly conflict: boolean;
 
-  constructor(message: string, details: { retryable: boolean; retryAfterSeconds?: number; cause?: unknown }) {
+  constructor(message: string, details: { retryable: boolean; retryAfterSeconds?: number; conflict?: boolean; cause?: unknown }) {
     super(message, { cause: details.cause });
     this.name = 'MailSendError';
     this.retryable = details.retryable;
     this.retryAfterSeconds = details.retryAfterSeconds;
+    this.conflict = details.conflict ?? false;
   }
 }

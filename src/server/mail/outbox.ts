@@ -44,8 +44,16 @@ export interface OutboxOptions {
 }
 
 export function createOutboxMailer({ dir = outboxDir(), log = console.log }: OutboxOptions = {}): Mailer {
-  return {
+  const mailer: Mailer = {
     kind: 'outbox',
+    // One file per email, each under its own key: a repeated batch finds them all claimed.
+    async sendBatch(emails, { idempotencyKey }) {
+      const sent: SentEmail[] = [];
+      for (const [index, email] of emails.entries()) {
+        sent.push(await mailer.send({ ...email, idempotencyKey: email.idempotencyKey ?? `${idempotencyKey}/${index}` }));
+      }
+      return sent;
+    },
     async send(email: Email): Promise<SentEmail> {
       await mkdir(dir, { recursive: true });
       const repeat = email.idempotencyKey ? await claimedId(dir, email.idempotencyKey) : undefined;
@@ -65,6 +73,7 @@ export function createOutboxMailer({ dir = outboxDir(), log = console.log }: Out
       return { id };
     },
   };
+  return mailer;
 }
 
 /** Every message in the outbox, newest first; an absent folder is an empty outbox. */

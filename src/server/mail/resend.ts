@@ -3,7 +3,7 @@
  * Tests point it at a fake of Resend's HTTP API (`tests/fakes/resend-api.ts`).
  */
 import { Resend } from 'resend';
-import { MailSendError, type Email, type Mailer, type SentEmail } from './email.ts';
+import { MailSendError, maxBatchSize, type Email, type Mailer, type SentEmail } from './email.ts';
 
 export interface ResendMailerOptions {
   apiKey: string;
@@ -19,34 +19,58 @@ export function createResendMailer({ apiKey, baseUrl }: ResendMailerOptions): Ma
     kind: 'resend',
     async send(email: Email): Promise<SentEmail> {
       const { data, error, headers } = await resend.emails.send(
-        {
-          from: email.from,
-          to: email.to,
-          subject: email.subject,
-          html: email.html,
-          text: email.text,
-          replyTo: email.replyTo,
-          headers: email.headers,
-          tags: email.tag ? [{ name: 'category', value: tagValue(email.tag) }] : undefined,
-        },
+        resendEmail(email),
         email.idempotencyKey ? { idempotencyKey: email.idempotencyKey } : undefined,
       );
-      if (error) {
-        // The SDK's error carries no key today; the redaction keeps it so if that changes.
-        const message = error.message.replaceAll(apiKey, '[api key]');
-        const status = error.statusCode === null ? 'no response' : `HTTP ${error.statusCode}`;
-        throw new MailSendError(`Resend did not send the email: ${error.name} (${status}): ${message}`, {
-          retryable: isRetryable(error.statusCode, error.name),
-          retryAfterSeconds: retryAfter(headers?.['retry-after']),
-          cause: { name: error.name, statusCode: error.statusCode },
-        });
-      }
+      if (error) throw sendError(error, headers, apiKey);
       if (typeof data?.id !== 'string' || !data.id) {
         throw new MailSendError('Resend answered without an email id.', { retryable: false });
       }
       return { id: data.id };
     },
+    async sendBatch(emails, { idempotencyKey }): Promise<SentEmail[]> {
+      if (emails.length === 0) return [];
+      if (emails.length > maxBatchSize) throw new Error(`A batch holds at most ${maxBatchSize} emails, not ${emails.length}.`);
+      const { data, error, headers } = await resend.batch.send(emails.map(resendEmail), { idempotencyKey });
+      if (error) throw sendError(error, headers, apiKey);
+      const ids = data?.data?.map((item) => item.id) ?? [];
+      if (ids.length !== emails.length || ids.some((id) => typeof id !== 'string' || !id)) {
+        throw new MailSendError(`Resend answered a batch of ${emails.length} with ${ids.length} email ids.`, { retryable: false });
+      }
+      return ids.map((id) => ({ id }));
+    },
   };
+}
+
+function resendEmail(email: Email) {
+  return {
+    from: email.from,
+    to: email.to,
+    subject: email.subject,
+    html: email.html,
+    text: email.text,
+    replyTo: email.replyTo,
+    headers: email.headers,
+    tags: email.tag ? [{ name: 'category', value: tagValue(email.tag) }] : undefined,
+  };
+}
+
+interface ResendError {
+  name: string;
+  message: string;
+  statusCode: number | null;
+}
+
+function sendError(error: ResendError, headers: Record<string, string> | null | undefined, apiKey: string): MailSendError {
+  // The SDK's error carries no key today; the redaction keeps it so if that changes.
+  const message = error.message.replaceAll(apiKey, '[api key]');
+  const status = error.statusCode === null ? 'no response' : `HTTP ${error.statusCode}`;
+  return new MailSendError(`Resend did not send the email: ${error.name} (${status}): ${message}`, {
+    retryable: isRetryable(error.statusCode, error.name),
+    retryAfterSeconds: retryAfter(headers?.['retry-after']),
+    conflict: error.statusCode === 409 && error.name === 'invalid_idempotent_request',
+    cause: { name: error.name, statusCode: error.statusCode },
+  });
 }
 
 // Resend accepts only ASCII letters, digits, `_` and `-` in tag values.
