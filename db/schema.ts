@@ -493,6 +493,8 @@ export const emailSends = pgTable(
     /** Why it was skipped or failed, in words. */
     detail: text('detail'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** When the reader unsubscribed through this email's link, for the campaign's figures. */
+    unsubscribedAt: timestamp('unsubscribed_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [

@@ -29,6 +29,7 @@ CREATE TABLE "email_sends" (
 	"provider_id" text,
 	"detail" text,
 	"sent_at" timestamp with time zone,
+	"unsubscribed_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "email_sends_idempotency_key_unique" UNIQUE("idempotency_key"),
 	CONSTRAINT "email_sends_status_check" CHECK ("email_sends"."status" in ('queued', 'sent', 'delivered', 'delayed', 'bounced', 'complained', 'skipped', 'failed'))
