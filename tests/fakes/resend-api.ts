@@ -7,8 +7,8 @@
  * `subject` and the `from` address format, with Resend's `{ statusCode, name, message }`
  * errors; `Idempotency-Key` (1–256 characters; same key and body replays the first
  * answer and records no new email; same key with another body is a 409); forced 429s
- * with `Retry-After`, and 500s, for the next N requests. Every request is recorded,
- * answered or not.
+ * with `Retry-After`, and 500s, for the next N requests; an optional delay before each
+ * answer. Every request is recorded, answered or not.
  *
  * Not modelled: any other endpoint (404), attachments, templates, scheduling, the
  * permissive batch mode, the 24-hour expiry of idempotency keys, concurrent requests
@@ -57,7 +57,16 @@ type Answer = { status: number; body: unknown; headers?: Record<string, string> 
 
 const maxBatch = 100;
 
-export async function startFakeResendApi({ apiKey = 're_test_fake_key' } = {}): Promise<FakeResendApi> {
+export interface FakeResendOptions {
+  apiKey?: string;
+  /**
+   * Milliseconds between accepting a request and answering it, as a real API over a real
+   * network takes: a sender killed in that gap has sent emails it never heard about.
+   */
+  latencyMs?: number;
+}
+
+export async function startFakeResendApi({ apiKey = 're_test_fake_key', latencyMs = 0 }: FakeResendOptions = {}): Promise<FakeResendApi> {
   const requests: RecordedRequest[] = [];
   const emails: FakeEmail[] = [];
   const idempotent = new Map<string, { fingerprint: string; answer: Answer }>();
@@ -124,6 +133,7 @@ export async function startFakeResendApi({ apiKey = 're_test_fake_key' } = {}): 
     const body = parseJson(rawBody);
     const answer = handle(method, path, request.headers, body, rawBody);
     requests.push({ method, path, headers: { ...request.headers }, body: body ?? rawBody, status: answer.status });
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
     response.end(JSON.stringify(answer.body));
   });
