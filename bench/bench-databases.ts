@@ -15,6 +15,8 @@ import { newId } from '../db/ids.ts';
 export type BenchDatabase = {
   engine: DatabaseEngine;
   handle: DatabaseHandle;
+  /** How another process opens the same database (PGlite: after this handle is closed). */
+  location: { dataDir: string } | { url: string };
   /** Closes the handle and deletes the folder or database. Safe to call twice. */
   drop(): Promise<void>;
 };
@@ -23,8 +25,9 @@ export async function freshPglite(): Promise<BenchDatabase> {
   const folder = mkdtempSync(join(tmpdir(), 'coterie-bench-'));
   const remove = () => rmSync(folder, { recursive: true, force: true });
   try {
-    const handle = await openDatabase({ dataDir: join(folder, 'pglite') });
-    return { engine: 'pglite', handle, drop: once(async () => handle.close().finally(remove)) };
+    const dataDir = join(folder, 'pglite');
+    const handle = await openDatabase({ dataDir });
+    return { engine: 'pglite', handle, location: { dataDir }, drop: once(async () => handle.close().finally(remove)) };
   } catch (error) {
     remove();
     throw error;
@@ -57,7 +60,7 @@ export async function freshPostgres(adminUrl: string): Promise<BenchDatabase> {
   const dropDatabase = () => asAdmin(`drop database if exists "${name}" with (force)`);
   try {
     const handle = await openDatabase({ url: url.toString() });
-    return { engine: 'postgres', handle, drop: once(async () => handle.close().finally(dropDatabase)) };
+    return { engine: 'postgres', handle, location: { url: url.toString() }, drop: once(async () => handle.close().finally(dropDatabase)) };
   } catch (error) {
     await dropDatabase().catch(() => {});
     throw error;

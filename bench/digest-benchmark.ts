@@ -7,12 +7,15 @@
  *
  *   node bench/digest-benchmark.ts [--pglite 5000] [--postgres 10000] [--rate 10] [--database-url <postgres://…>]
  *
- * Each engine runs in a fresh process (its memory is its own); the fake runs in another.
+ * Each engine sends from a fresh process (its memory is its own: the database is seeded
+ * by this one beforehand); the fake runs in another.
  */
 import { spawn, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { seedSubscribers } from '../tests/support/subscribers.ts';
+import { freshPglite, freshPostgres, type BenchDatabase } from './bench-databases.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,20 +36,42 @@ const fake = fork(resolve(import.meta.dirname, 'fake-resend-server.ts'), [], { s
 const [line] = (await once(fake.stdout!, 'data')) as [Buffer];
 const { url, apiKey } = JSON.parse(line.toString()) as { url: string; apiKey: string };
 
-type Figures = { engine: string; recipients: number; status: string; sent: number; batches: number; queueMs: number; totalMs: number; renderMs: number; peakRssMiB: number };
+type Figures = {
+  engine: string;
+  recipients: number;
+  status: string;
+  sent: number;
+  batches: number;
+  queueMs: number;
+  totalMs: number;
+  renderMs: number;
+  baselineRssMiB: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+};
 const results: (Figures & { boundMs: number })[] = [];
 try {
   for (const run of runs) {
-    console.error(`[bench] ${run.engine}: ${run.recipients} recipients at ${rate} requests/s…`);
-    const child = spawn(process.execPath, [resolve(import.meta.dirname, 'digest-engine-run.ts'), run.engine, String(run.recipients), String(rate), url, apiKey, adminUrl], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code] = (await once(child, 'exit')) as [number];
-    if (code !== 0) throw new Error(`The ${run.engine} run failed (exit ${code}).`);
-    const figures = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Figures;
-    results.push({ ...figures, boundMs: ((Math.ceil(run.recipients / 100) - 1) / rate) * 1000 });
+    console.error(`[bench] ${run.engine}: seeding ${run.recipients} subscribers…`);
+    const database: BenchDatabase = run.engine === 'postgres' ? await freshPostgres(adminUrl) : await freshPglite();
+    try {
+      // Seeded here, so the sending process starts with nothing but what sending needs.
+      // One in ten a paying member and one in 25 a patron: several segments to render.
+      await seedSubscribers(database.handle.db, { count: run.recipients, tier: (index) => (index % 10 === 0 ? 'naturalist' : index % 25 === 0 ? 'patron' : undefined) });
+      if (database.engine === 'pglite') await database.handle.close();
+      console.error(`[bench] ${run.engine}: sending at ${rate} requests/s…`);
+      const child = spawn(process.execPath, [resolve(import.meta.dirname, 'digest-engine-run.ts'), JSON.stringify(database.location), String(rate), url, apiKey], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const [code] = (await once(child, 'exit')) as [number];
+      if (code !== 0) throw new Error(`The ${run.engine} run failed (exit ${code}).`);
+      const figures = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as Figures;
+      results.push({ ...figures, engine: run.engine, recipients: run.recipients, boundMs: ((Math.ceil(run.recipients / 100) - 1) / rate) * 1000 });
+    } finally {
+      await database.drop().catch(() => {});
+    }
   }
   fake.send('count');
   const [counts] = (await once(fake, 'message')) as [{ emails: number; addresses: number }];
@@ -63,7 +88,9 @@ try {
   row('rendering every email (apart)', (result) => seconds(result.renderMs));
   row('overhead over the bound', (result) => `${(((result.totalMs - result.boundMs) / result.boundMs) * 100).toFixed(1)} %`);
   row('total / bound', (result) => (result.totalMs / result.boundMs).toFixed(3));
-  row('peak RSS', (result) => `${result.peakRssMiB.toFixed(0)} MiB`);
+  row('RSS before sending', (result) => `${result.baselineRssMiB.toFixed(0)} MiB`);
+  row('peak RSS while sending', (result) => `${result.peakRssMiB.toFixed(0)} MiB`);
+  row('peak JS heap while sending', (result) => `${result.peakHeapMiB.toFixed(0)} MiB`);
   row('campaign', (result) => `${result.status}, ${result.sent} sent in ${result.batches} batches`);
   console.log('');
   console.log(`The fake received ${counts.emails} emails for ${counts.addresses} distinct addresses (expected ${results.reduce((sum, result) => sum + result.recipients, 0)}).`);

@@ -1,11 +1,13 @@
 /**
- * One engine's digest send, in a fresh process so its memory is its own: seeds the
- * subscribers, starts the campaign and sends it through the Resend fake at the configured
- * rate, and prints one JSON line of figures. Driven by digest-benchmark.ts.
+ * One engine's digest send, in a fresh process so its memory is its own (the database
+ * was seeded by the parent): starts the campaign, sends it through the Resend fake at the
+ * configured rate, renders every email again apart to time rendering alone, and prints
+ * one JSON line of figures. Driven by digest-benchmark.ts.
  *
- *   node bench/digest-engine-run.ts <pglite|postgres> <recipients> <requests per second> <resend url> <api key> [admin url]
+ *   node bench/digest-engine-run.ts <location JSON> <requests per second> <resend url> <api key>
  */
 import { eq } from 'drizzle-orm';
+import { openDatabase } from '../db/client.ts';
 import { campaigns, emailSends } from '../db/schema.ts';
 import { createResendMailer } from '../src/server/mail/resend.ts';
 import { batchEmails } from '../src/server/newsletter/batch-emails.ts';
@@ -14,22 +16,23 @@ import { sendPendingBatches } from '../src/server/newsletter/send-campaigns.ts';
 import { createPacer } from '../src/server/newsletter/send-pacing.ts';
 import { startCampaign } from '../src/server/newsletter/start-campaign.ts';
 import { digestPlanFixture } from '../tests/support/digest-plan-fixture.ts';
-import { seedSubscribers } from '../tests/support/subscribers.ts';
-import { freshPglite, freshPostgres } from './bench-databases.ts';
 
-const [engine, count, rate, resendUrl, apiKey, adminUrl] = process.argv.slice(2) as [string, string, string, string, string, string | undefined];
-const recipients = Number(count);
+const [location, rate, resendUrl, apiKey] = process.argv.slice(2) as [string, string, string, string];
 const requestsPerSecond = Number(rate);
-const database = engine === 'postgres' ? await freshPostgres(adminUrl ?? '') : await freshPglite();
-const { db } = database.handle;
+const secret = 'bench-secret-0123456789abcdef0123456789abcdef';
+const handle = await openDatabase(JSON.parse(location) as { dataDir: string } | { url: string });
+const { db } = handle;
 
 try {
-  // One in ten a paying member, so the run renders more than one segment.
-  await seedSubscribers(db, { count: recipients, tier: (index) => (index % 10 === 0 ? 'naturalist' : index % 25 === 0 ? 'patron' : undefined) });
   const plan = digestPlanFixture();
-
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  const baselineRss = process.memoryUsage().rss;
+  let peakRss = baselineRss;
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peakRss = Math.max(peakRss, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  }, 20);
   const startedAt = performance.now();
   const { campaignId } = await startCampaign(db, { kind: 'digest', plan, createdBy: 'bench' }, new Date());
   const queuedAt = performance.now();
@@ -37,13 +40,12 @@ try {
     db,
     mailer: createResendMailer({ apiKey, baseUrl: resendUrl }),
     pacer: createPacer(requestsPerSecond),
-    secret: 'bench-secret-0123456789abcdef0123456789abcdef',
+    secret,
     owner: 'bench',
-    concurrency: 2,
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? '4'),
   });
   const totalMs = performance.now() - startedAt;
   clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const [campaign] = await db.select({ status: campaigns.status }).from(campaigns).where(eq(campaigns.id, campaignId));
 
   // Rendering, measured apart on the same recipients: every email of the campaign, rendered again.
@@ -54,15 +56,15 @@ try {
       campaignId,
       kind: 'digest',
       plan,
-      secret: 'bench-secret-0123456789abcdef0123456789abcdef',
+      secret,
       sends: sends.slice(start, start + 100).map((send) => ({ ...send, reader: parseReader(send.segment ?? '') })),
     });
   }
   const renderMs = performance.now() - renderStart;
-
+  const mib = (bytes: number) => bytes / 2 ** 20;
   process.stdout.write(
-    `${JSON.stringify({ engine, recipients, status: campaign?.status, sent: run.sent, batches: run.batches, queueMs: queuedAt - startedAt, totalMs, renderMs, peakRssMiB: peakRss / 2 ** 20 })}\n`,
+    `${JSON.stringify({ status: campaign?.status, sent: run.sent, batches: run.batches, queueMs: queuedAt - startedAt, totalMs, renderMs, baselineRssMiB: mib(baselineRss), peakRssMiB: mib(peakRss), peakHeapMiB: mib(peakHeap) })}\n`,
   );
 } finally {
-  await database.drop();
+  await handle.close();
 }

@@ -6,7 +6,6 @@
 import { join, resolve } from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { resolveMigrationsFolder } from './migrations-folder.ts';
-import { openPglite } from './open-pglite.ts';
 import { openPostgres } from './open-postgres.ts';
 import type * as schema from './schema.ts';
 
@@ -57,6 +56,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const { db, close } = await openPostgres(url, source, migrationsFolder);
     return { db, engine: 'postgres', close };
   }
+  // Loaded only when used: importing PGlite costs a few hundred MB of memory, which a
+  // server on Postgres should not carry.
+  const { openPglite } = await import('./open-pglite.ts');
   const { db, close } = await openPglite(options.dataDir ?? defaultDataDir(), migrationsFolder);
   return { db, engine: 'pglite', close };
 }

@@ -499,7 +499,10 @@ export const emailSends = pgTable(
   },
   (table) => [
     uniqueIndex('email_sends_campaign_member_idx').on(table.campaignId, table.memberId),
-    index('email_sends_queue_idx').on(table.campaignId, table.status, table.position),
+    // The sender's queue: recipients not yet in a batch, in order. Partial, so it stays as
+    // small as the work left rather than growing with every email ever sent.
+    index('email_sends_unbatched_idx').on(table.campaignId, table.position).where(sql`${table.status} = 'queued' and ${table.batchId} is null`),
+    index('email_sends_status_idx').on(table.campaignId, table.status),
     index('email_sends_batch_idx').on(table.batchId),
     index('email_sends_provider_id_idx').on(table.providerId),
     check('email_sends_status_check', sql`${table.status} in (${sqlList(emailSendStatuses)})`),

@@ -4,6 +4,7 @@
  * locked PGlite folder or an unreachable Postgres stops start-up with one clear line.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -13,6 +14,8 @@ import { pruneExpired } from '../src/server/auth/prune-expired.ts';
 import { checkStripeEnvironment } from '../src/server/billing/stripe.ts';
 import { graceDaysFrom } from '../src/server/billing/subscription-entitlement.ts';
 import { startCliRelay } from '../src/server/cli/relay.ts';
+import { stopNewsletterJob } from '../src/server/jobs/newsletter-job.ts';
+import { requestsPerSecondFrom } from '../src/server/newsletter/send-pacing.ts';
 import { stopNotificationEmailJob } from '../src/server/jobs/notification-email-job.ts';
 import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
 import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
@@ -45,6 +48,7 @@ try {
   console.log(engine === 'pglite' ? `Database: embedded PGlite in ${defaultDataDir()}` : 'Database: Postgres server from DATABASE_URL');
   runtimeSiteUrl(); // a malformed SITE_URL stops start-up here, with its own message
   graceDaysFrom(); // and so does a malformed BILLING_GRACE_DAYS
+  requestsPerSecondFrom(); // and RESEND_REQUESTS_PER_SECOND
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
@@ -88,8 +92,15 @@ const wildcard = address.address === '0.0.0.0' || address.address === '::';
 process.env.SITE_URL ||= `http://${process.env.HOST === 'localhost' || wildcard ? 'localhost' : host}:${address.port}`;
 console.log(`Coterie is listening on ${listeningUrl} (site address ${runtimeSiteUrl().href})`);
 
-// While this server holds the embedded database, owner commands go through it.
-const relay = engine === 'pglite' ? startCliRelay({ dataDir: defaultDataDir(), url: `${listeningUrl}/api/cli` }) : undefined;
+// While this server holds the embedded database, owner commands go through it; on Postgres
+// the digest commands still do, since only the server can compose a digest. The card lives
+// in the data folder either way (created here when Postgres left it unused).
+mkdirSync(defaultDataDir(), { recursive: true });
+const relay = startCliRelay({ dataDir: defaultDataDir(), url: `${listeningUrl}/api/cli` });
+
+// The background jobs (scheduled digests, notification emails) start with the first
+// on-demand request; this one makes sure they run even on a site nobody visits.
+fetch(`${listeningUrl}/api/health`).catch((error: unknown) => console.error('Starting the background jobs failed:', error));
 
 // Spent sign-in links, ended sessions and old rate-limit windows: at start, then hourly.
 const prune = () =>
@@ -108,6 +119,7 @@ async function stop(signal: string) {
   relay?.stop();
   clearInterval(pruning);
   stopNotificationEmailJob();
+  stopNewsletterJob();
   server.closeAllConnections();
   server.close();
   // PGlite flushes its files on close; leaving without it can lose the last writes.

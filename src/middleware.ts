@@ -10,10 +10,13 @@ import { identifyMember } from './server/auth/current-member.ts';
 import { runtimeSiteUrl } from './server/config/site-url.ts';
 import { checkCrossSite } from './server/http/cross-site-check.ts';
 import { securityHeaders } from './server/http/security-headers.ts';
+import { getAppSecret } from './server/config/app-secret.ts';
+import { ensureNewsletterJob } from './server/jobs/newsletter-job.ts';
 import { ensureNotificationEmailJob } from './server/jobs/notification-email-job.ts';
 import { getMailer } from './server/mail/mailer.ts';
 import { getSite } from './site/community.ts';
 import { findThreadHome } from './site/discussion-view.ts';
+import { composeDigestPlan, digestPeriodEmpty, getNewsletterSettings } from './site/newsletter.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {
   context.locals.member = undefined;
@@ -31,6 +34,18 @@ export const onRequest = defineMiddleware(async (context, next) => {
     now: new Date(),
     places: async (thread) => (await findThreadHome(thread))?.place,
   }));
+  // Scheduled digests need the posts too: composed here, sent by the same process.
+  ensureNewsletterJob(async () => {
+    const { db } = await getDatabase();
+    return {
+      db,
+      mailer: getMailer(),
+      secret: getAppSecret(),
+      schedule: scheduledDigestsPaused() ? 'off' : (await getNewsletterSettings()).schedule,
+      composeDigest: () => composeDigestPlan({ db, siteUrl: runtimeSiteUrl(), now: new Date() }),
+      isEmpty: digestPeriodEmpty,
+    };
+  });
   const verdict = checkCrossSite(
     {
       method: context.request.method,
@@ -64,6 +79,15 @@ export const onRequest = defineMiddleware(async (context, next) => {
   }
   return withSecurityHeaders(await next());
 });
+
+/**
+ * `COTERIE_SCHEDULED_DIGESTS=off` pauses the schedule on this server, whatever
+ * newsletter.yaml says: for a staging copy of the production database, which must never
+ * email the real subscribers. Sending by hand still works.
+ */
+function scheduledDigestsPaused(): boolean {
+  return process.env.COTERIE_SCHEDULED_DIGESTS?.trim().toLowerCase() === 'off';
+}
 
 /** Adds each security header the route has not set itself (a route may be stricter). */
 function withSecurityHeaders(response: Response): Response {

@@ -73,7 +73,8 @@ ALTER TABLE "email_sends" ADD CONSTRAINT "email_sends_member_id_members_id_fk" F
 ALTER TABLE "send_batches" ADD CONSTRAINT "send_batches_campaign_id_campaigns_id_fk" FOREIGN KEY ("campaign_id") REFERENCES "public"."campaigns"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "campaigns_status_idx" ON "campaigns" USING btree ("status","scheduled_for");--> statement-breakpoint
 CREATE UNIQUE INDEX "email_sends_campaign_member_idx" ON "email_sends" USING btree ("campaign_id","member_id");--> statement-breakpoint
-CREATE INDEX "email_sends_queue_idx" ON "email_sends" USING btree ("campaign_id","status","position");--> statement-breakpoint
+CREATE INDEX "email_sends_unbatched_idx" ON "email_sends" USING btree ("campaign_id","position") WHERE "email_sends"."status" = 'queued' and "email_sends"."batch_id" is null;--> statement-breakpoint
+CREATE INDEX "email_sends_status_idx" ON "email_sends" USING btree ("campaign_id","status");--> statement-breakpoint
 CREATE INDEX "email_sends_batch_idx" ON "email_sends" USING btree ("batch_id");--> statement-breakpoint
 CREATE INDEX "email_sends_provider_id_idx" ON "email_sends" USING btree ("provider_id");--> statement-breakpoint
 CREATE INDEX "send_batches_open_idx" ON "send_batches" USING btree ("campaign_id","status");--> statement-breakpoint

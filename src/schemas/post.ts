@@ -28,8 +28,14 @@ export const postSchema = ({ image }: SchemaContext) =>
       coverAlt: z.string().min(1).optional(),
       /** Who may read the whole post: "public", "members", "paid", or a list of tier ids. */
       access: accessSchema.default('public'),
-      /** Include this post in newsletter digests. */
-      newsletter: z.boolean().default(true),
+      /**
+       * How digests carry this post: `true` or "summary" lists it with its teaser and a link;
+       * "full" puts the whole post in the email for readers who may read it (everyone else
+       * gets the teaser and an upgrade button); `false` leaves it out.
+       */
+      newsletter: z
+        .union([z.boolean(), z.enum(['summary', 'full'])], { error: 'must be true, false, "summary" or "full"' })
+        .default(true),
       /** Show this post in the home page's featured row. */
       featured: z.boolean().default(false),
       /** Drafts are left out of the build entirely. */

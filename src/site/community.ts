@@ -2,6 +2,7 @@ import { getCollection, getEntry, type CollectionEntry } from 'astro:content';
 import type { Site } from '../schemas/site.ts';
 import type { Tier } from '../schemas/tier.ts';
 import { isPublished, publishedNewestFirst } from '../server/content/post-listing.ts';
+import { tiersUnlockingAccess } from '../server/newsletter/digest/unlock-tier.ts';
 
 export type Post = CollectionEntry<'posts'>;
 
@@ -50,8 +51,5 @@ export async function getPublishedPost(slug: string): Promise<Post | undefined> 
 
 /** The tiers that unlock a post, cheapest first — what a reader should be offered. */
 export function tiersUnlocking(post: Post, tiers: readonly Tier[]): Tier[] {
-  const access = post.data.access;
-  const open = tiers.filter((tier) => tier.visibility !== 'archived');
-  const unlocking = Array.isArray(access) ? open.filter((tier) => access.includes(tier.id)) : open;
-  return [...unlocking].sort((a, b) => a.prices.monthly - b.prices.monthly);
+  return tiersUnlockingAccess(post.data.access, tiers);
 }

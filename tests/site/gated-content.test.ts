@@ -48,13 +48,17 @@ describe('the gated part of a post never reaches the static build', () => {
 });
 
 describe('the server bundle', () => {
-  // Public posts are static files: the server build compiles only the gated ones.
+  // Public posts are static files: the server build compiles only the gated ones, and
+  // the public ones a digest carries whole (`newsletter: full`), which it renders.
   it('compiles the gated posts it renders and leaves public posts out', () => {
     const chunks = readdirSync(join(siteDir, 'server/chunks'));
     const compiled = (slug: string) => chunks.some((chunk) => chunk.startsWith(`${slug}_`));
     const posts = demoPosts();
+    const sentWhole = (post: (typeof posts)[number]) => /^newsletter:\s*full\s*$/m.test(post.frontmatter);
     const gated = posts.filter((post) => post.access !== 'public');
     expect(gated.filter((post) => !compiled(post.slug)).map((post) => post.slug)).toEqual([]);
-    expect(posts.filter((post) => post.access === 'public' && compiled(post.slug)).map((post) => post.slug)).toEqual([]);
+    expect(posts.filter((post) => post.access === 'public' && sentWhole(post)).length).toBeGreaterThan(0);
+    expect(posts.filter((post) => post.access === 'public' && sentWhole(post) && !compiled(post.slug)).map((post) => post.slug)).toEqual([]);
+    expect(posts.filter((post) => post.access === 'public' && !sentWhole(post) && compiled(post.slug)).map((post) => post.slug)).toEqual([]);
   });
 });

@@ -37,6 +37,8 @@ export async function serveSite(siteDir: string, env: Record<string, string> = {
       COTERIE_OUT_DIR: siteDir,
       COTERIE_DATA_DIR: dataDir,
       COTERIE_OUTBOX_DIR: outboxDir,
+      // The demo's weekly digest would otherwise go out whenever a run falls on its slot.
+      COTERIE_SCHEDULED_DIGESTS: 'off',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -67,8 +67,8 @@ describe('parseCommand', () => {
     const errors: [string[], string][] = [
       [[], 'Give a command.'],
       [['posts', 'list'], 'Unknown command "posts".'],
-      [['members'], 'members needs a verb: list, grant, revoke or role.'],
-      [['members', 'delete', 'ada@example.com'], 'Unknown command "members delete": list, grant, revoke or role.'],
+      [['members'], 'members needs a verb: list, grant, revoke, role or import.'],
+      [['members', 'delete', 'ada@example.com'], 'Unknown command "members delete": list, grant, revoke, role or import.'],
       [['members', 'list', 'extra'], 'members list takes no arguments; "extra" is one too many.'],
       [['members', 'revoke', 'ada@example.com'], 'members revoke needs <tier>.'],
       [['members', 'grant'], 'members grant needs <email> and <tier>.'],

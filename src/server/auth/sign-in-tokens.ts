@@ -4,13 +4,19 @@
  * its hash is salted with a secret kept in that browser's cookie). Neither is stored:
  * the database holds SHA-256 digests, so reading it signs nobody in.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { loginTokens, type LoginPurpose, type LoginToken } from '../../../db/schema.ts';
 import { digestsEqual, normalizeCode, randomCode, randomString, sha256Hex } from './secrets.ts';
 
 /** How long a link and its code work. */
 export const signInTokenLifetimeMs = 10 * 60 * 1000;
+
+/**
+ * The purposes whose links sign in (or move an account). A newsletter confirmation is
+ * redeemed only by the subscribe pages, so its longer-lived link can never start a session.
+ */
+export const signInPurposes: readonly LoginPurpose[] = ['sign_in', 'change_email'];
 
 export interface IssuedToken {
   /** For the link; never stored. */
@@ -28,6 +34,8 @@ export interface TokenRequest {
   nextPath: string;
   /** The requesting browser's secret (from its cookie), which salts the code. */
   browserSecret: string;
+  /** How long the link works; sign-in's 10 minutes unless given. */
+  lifetimeMs?: number;
 }
 
 export function codeDigest(browserSecret: string, code: string): string {
@@ -37,7 +45,7 @@ export function codeDigest(browserSecret: string, code: string): string {
 export async function issueToken(db: Database, request: TokenRequest, now: Date): Promise<IssuedToken> {
   const token = randomString(32);
   const code = randomCode();
-  const expiresAt = new Date(now.getTime() + signInTokenLifetimeMs);
+  const expiresAt = new Date(now.getTime() + (request.lifetimeMs ?? signInTokenLifetimeMs));
   await db.insert(loginTokens).values({
     tokenHash: sha256Hex(token),
     codeHash: codeDigest(request.browserSecret, code),
@@ -55,9 +63,15 @@ export type TokenCheck =
   | { ok: true; token: LoginToken }
   | { ok: false; reason: 'link_invalid' | 'link_used' | 'link_expired' };
 
-/** What a link token is, without using it: for the confirm page a mail scanner may open. */
-export async function peekLinkToken(db: Database, token: string, now: Date): Promise<TokenCheck> {
-  const [row] = await db.select().from(loginTokens).where(eq(loginTokens.tokenHash, sha256Hex(token)));
+/**
+ * What a link token is, without using it: for the confirm page a mail scanner may open.
+ * A token of another purpose than `purposes` is 'link_invalid' here.
+ */
+export async function peekLinkToken(db: Database, token: string, now: Date, purposes: readonly LoginPurpose[] = signInPurposes): Promise<TokenCheck> {
+  const [row] = await db
+    .select()
+    .from(loginTokens)
+    .where(and(eq(loginTokens.tokenHash, sha256Hex(token)), inArray(loginTokens.purpose, [...purposes])));
   return judgeToken(row, now);
 }
 
@@ -65,16 +79,17 @@ export async function peekLinkToken(db: Database, token: string, now: Date): Pro
  * Uses a link token: marks it used in the same statement that finds it, so two
  * clicks at once cannot both sign in.
  */
-export async function redeemLinkToken(db: Database, token: string, now: Date): Promise<TokenCheck> {
+export async function redeemLinkToken(db: Database, token: string, now: Date, purposes: readonly LoginPurpose[] = signInPurposes): Promise<TokenCheck> {
   const tokenHash = sha256Hex(token);
+  const ofPurpose = and(eq(loginTokens.tokenHash, tokenHash), inArray(loginTokens.purpose, [...purposes]));
   const [used] = await db
     .update(loginTokens)
     .set({ usedAt: now })
-    .where(and(eq(loginTokens.tokenHash, tokenHash), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)))
+    .where(and(ofPurpose, isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)))
     .returning();
   if (used) return { ok: true, token: used };
   // Say why, so the page can offer the right next step.
-  const [row] = await db.select().from(loginTokens).where(eq(loginTokens.tokenHash, tokenHash));
+  const [row] = await db.select().from(loginTokens).where(ofPurpose);
   return judgeToken(row, now);
 }
 
@@ -91,7 +106,9 @@ export async function redeemCode(
   const live = await db
     .select()
     .from(loginTokens)
-    .where(and(eq(loginTokens.email, request.email), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)));
+    .where(
+      and(eq(loginTokens.email, request.email), inArray(loginTokens.purpose, [...signInPurposes]), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)),
+    );
   const match = live.find((row) => digestsEqual(row.codeHash, typed));
   if (!match) return { ok: false, reason: 'code_wrong' };
   const [used] = await db

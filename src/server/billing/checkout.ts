@@ -3,7 +3,7 @@
  * (created once, reused), the tier's current price found by its lookup key, and the
  * seat cap checked before anyone is sent to pay.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { stripeCustomers } from '../../../db/schema.ts';
 import type { BillingContext } from './billing-context.ts';
 import { seatsTaken } from './sync-subscription.ts';
@@ -15,8 +15,39 @@ export interface CheckoutRequest {
   member: { id: string; email: string; tiers: readonly string[] };
   tier: { id: string; trialDays: number; seatCap?: number; allowPromotionCodes?: boolean; visibility: string };
   interval: BillingInterval;
-  /** Where the reader came from: a post slug, a digest campaign, a referral code. */
+  /** Where the reader came from: a post path, or a digest campaign (see `checkoutSource`). */
   source: string;
+}
+
+/** Our ids (db/ids.ts): 20 characters of lower-case base32. */
+const campaignIdPattern = /^[a-z2-7]{20}$/;
+// One spelling for both parsers below: JavaScript's and Postgres's regular expressions agree on it.
+const digestSourceStart = '^digest:([a-z2-7]{20})';
+const digestSourcePattern = new RegExp(`${digestSourceStart}(?::(.*))?$`, 's');
+
+/**
+ * `subscriptions.source` for a checkout: the post path the reader came from, or
+ * `digest:<campaign id>` with the path after a colon (`digest:<id>:/posts/x`) when they
+ * followed a digest's upgrade link. A campaign id of any other shape is dropped: it only
+ * ever labels the conversion, and nothing else is trusted to it.
+ */
+export function checkoutSource({ from, campaign }: { from: string; campaign: string }): string {
+  const path = from.trim();
+  if (!campaignIdPattern.test(campaign)) return path;
+  return path === '' ? `digest:${campaign}` : `digest:${campaign}:${path}`;
+}
+
+/** The other way: the campaign a source credits (if any) and the path the reader came from. */
+export function parseCheckoutSource(source: string): { campaignId?: string; from: string } {
+  const digest = digestSourcePattern.exec(source);
+  return digest?.[1] ? { campaignId: digest[1], from: digest[2] ?? '' } : { from: source };
+}
+
+/** `parseCheckoutSource(source).campaignId` in SQL, for counting conversions per campaign: the id, or null. */
+export function campaignOfSource(source: SQLWrapper): SQL<string | null> {
+  // Inlined, not a parameter (it is our constant, free of quotes), so the expression reads the
+  // same in a SELECT and its GROUP BY.
+  return sql<string | null>`substring(${source} from ${sql.raw(`'${digestSourceStart}(?::|$)'`)})`;
 }
 
 export type CheckoutStart =
@@ -44,10 +75,16 @@ export async function startCheckout(context: BillingContext, request: CheckoutRe
     subscription_data: { metadata, ...(tier.trialDays > 0 ? { trial_period_days: tier.trialDays } : {}) },
     metadata,
     success_url: new URL('/join/welcome?session_id={CHECKOUT_SESSION_ID}', context.siteUrl).href.replace('%7BCHECKOUT_SESSION_ID%7D', '{CHECKOUT_SESSION_ID}'),
-    cancel_url: new URL(`/join?tier=${encodeURIComponent(tier.id)}`, context.siteUrl).href,
+    cancel_url: new URL(`/join?${joinQuery(tier.id, request.source)}`, context.siteUrl).href,
   });
   if (!session.url) throw new Error('Stripe created a checkout session without a URL.');
   return { ok: true, url: session.url };
+}
+
+/** Back to /join from Checkout's "back" link, still carrying where the reader came from. */
+function joinQuery(tier: string, source: string): URLSearchParams {
+  const { campaignId, from } = parseCheckoutSource(source);
+  return new URLSearchParams({ tier, ...(from ? { from } : {}), ...(campaignId ? { campaign: campaignId } : {}) });
 }
 
 /** The member's Stripe customer, created the first time with an idempotency key so a retry makes no second one. */

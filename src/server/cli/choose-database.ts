@@ -38,3 +38,32 @@ export function describeBusyFolder(dataDir: string, holder: LockHolder, why: str
     'or set DATABASE_URL to use a Postgres server.'
   );
 }
+
+export type ServerChoice = { kind: 'relay'; relay: RelayDescription } | { kind: 'refuse'; message: string };
+
+/**
+ * Where a command only the running server can run goes (digests: it holds the posts):
+ * always through its relay, whichever database it uses. `notRunning` is the command's
+ * own words for "start the server first".
+ */
+export function chooseServer(facts: DatabaseFacts, notRunning: string): ServerChoice {
+  const choice = chooseDatabase(facts);
+  switch (choice.kind) {
+    case 'relay':
+    case 'refuse':
+      return choice;
+    case 'pglite':
+      // A card with nobody holding the folder: a server on Postgres, or one that is gone.
+      return { kind: 'refuse', message: facts.relay ? `${notRunning} (If it runs with DATABASE_URL, set DATABASE_URL for this command too.)` : notRunning };
+    case 'postgres':
+      if (!facts.relay) return { kind: 'refuse', message: notRunning };
+      // The card's server holds the embedded folder: it works on another database than ours.
+      if (facts.holder !== undefined && facts.relay.pid === facts.holder.pid) {
+        return {
+          kind: 'refuse',
+          message: `The server running (pid ${facts.holder.pid}) uses the embedded database in ${facts.dataDir}, not DATABASE_URL. Run this command without DATABASE_URL, or start the site with it.`,
+        };
+      }
+      return { kind: 'relay', relay: facts.relay };
+  }
+}

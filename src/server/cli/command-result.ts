@@ -1,6 +1,8 @@
 /** What every `coterie` command gets and gives, wherever it runs (the CLI process or the server's relay). */
 import type { Database } from '../../../db/client.ts';
 import type { BillingContext } from '../billing/billing-context.ts';
+import type { DigestPlan } from '../newsletter/digest/plan.ts';
+import type { Tier } from '../../schemas/tier.ts';
 
 export interface CommandContext {
   db: Database;
@@ -10,6 +12,22 @@ export interface CommandContext {
   now: Date;
   /** Stripe and the rest billing needs, built only when a billing command asks; undefined without Stripe keys. */
   billing?: () => Promise<BillingContext | undefined>;
+  /** The newsletter, which only the running server can compose (it holds the posts); undefined elsewhere. */
+  digest?: () => Promise<DigestServices>;
+}
+
+/** What `coterie digest` needs of the server it runs in. */
+export interface DigestServices {
+  /** The next digest as it stands at `now`: everything new since the last one. */
+  compose(now: Date): Promise<DigestPlan>;
+  /** Every tier in tiers.yaml, for the preview segments. */
+  tiers: readonly Tier[];
+  /** The time zone of newsletter.yaml's schedule (UTC when it is off): `schedule` times are read in it. */
+  timeZone: string;
+  /** site.yaml's ownerEmail: who a test goes to. */
+  ownerEmail: string;
+  /** Starts this process's sender now, so a campaign begun here goes out at once. */
+  wake(): void;
 }
 
 export interface CommandResult {

@@ -1,10 +1,16 @@
 /**
- * `coterie members list|grant|revoke|role`: complimentary access and roles by hand. Parsing is pure and
- * needs no database, so a typo is reported before anything is opened.
+ * `coterie members list|grant|revoke|role|import`: complimentary access and roles by hand, and
+ * subscriber lists from other platforms. Parsing is pure and needs no database, so a typo is
+ * reported before anything is opened.
  */
+import { basename } from 'node:path';
 import { normalizeEmail } from '../members/email-address.ts';
 import { grantTier, listMembers, revokeTier, type MemberListing } from '../members/grants.ts';
 import { isMemberRole, setMemberRole } from '../members/roles.ts';
+import { importSubscribers } from '../newsletter/import/import-subscribers.ts';
+import { describeImport, importJson } from '../newsletter/import/import-summary.ts';
+import { parseSubscriberCsv } from '../newsletter/import/parse-subscriber-csv.ts';
+import { readSubscriberFile } from '../newsletter/import/read-subscriber-file.ts';
 import { memberRoles, type MemberRole } from '../../../db/schema.ts';
 import { done, failed, usageError, type CommandContext, type CommandResult } from './command-result.ts';
 import { parseArguments, type OptionSpec } from './parse-arguments.ts';
@@ -15,13 +21,15 @@ export type MembersCommand =
   | { verb: 'list'; json: boolean }
   | { verb: 'grant'; email: string; tier: string; until: { text: string; endsAt: Date } | null; note: string; json: boolean }
   | { verb: 'revoke'; email: string; tier: string; json: boolean }
-  | { verb: 'role'; email: string; role: MemberRole; json: boolean };
+  | { verb: 'role'; email: string; role: MemberRole; json: boolean }
+  | { verb: 'import'; file: string; dryRun: boolean; json: boolean };
 
 export const membersUsage = {
   list: 'coterie members list [--json]',
   grant: 'coterie members grant <email> <tier> [--until YYYY-MM-DD] [--note text] [--json]',
   revoke: 'coterie members revoke <email> <tier> [--json]',
   role: `coterie members role <email> <${memberRoles.join('|')}> [--json]`,
+  import: 'coterie members import <file.csv> [--dry-run] [--json]',
 } as const;
 
 type Verb = keyof typeof membersUsage;
@@ -31,6 +39,7 @@ const specs: Record<Verb, { positionals: string[]; options: OptionSpec }> = {
   grant: { positionals: ['email', 'tier'], options: { until: 'value', note: 'value', json: 'flag' } },
   revoke: { positionals: ['email', 'tier'], options: { json: 'flag' } },
   role: { positionals: ['email', 'role'], options: { json: 'flag' } },
+  import: { positionals: ['file.csv'], options: { 'dry-run': 'flag', json: 'flag' } },
 };
 
 /** Who the record says granted access from the command line. */
@@ -38,9 +47,9 @@ const grantedBy = 'cli';
 
 export function parseMembersCommand(args: readonly string[]): { ok: true; command: MembersCommand } | { ok: false; result: CommandResult } {
   const [verb, ...rest] = args;
-  if (verb !== 'list' && verb !== 'grant' && verb !== 'revoke' && verb !== 'role') {
+  if (verb !== 'list' && verb !== 'grant' && verb !== 'revoke' && verb !== 'role' && verb !== 'import') {
     const what = verb === undefined ? 'members needs a verb' : `Unknown command "members ${printable(verb)}"`;
-    return { ok: false, result: usageError(`${what}: list, grant, revoke or role.\n${Object.values(membersUsage).join('\n')}`) };
+    return { ok: false, result: usageError(`${what}: list, grant, revoke, role or import.\n${Object.values(membersUsage).join('\n')}`) };
   }
   const spec = specs[verb];
   const refuse = (message: string) => ({ ok: false as const, result: usageError(`${printable(message)}\nUsage: ${membersUsage[verb]}`) });
@@ -58,6 +67,7 @@ export function parseMembersCommand(args: readonly string[]): { ok: true; comman
   const [email = '', tier = ''] = positionals;
 
   if (verb === 'list') return { ok: true, command: { verb, json } };
+  if (verb === 'import') return { ok: true, command: { verb, file: positionals[0] ?? '', dryRun: options['dry-run'] === true, json } };
   if (verb === 'revoke') return { ok: true, command: { verb, email, tier, json } };
   if (verb === 'role') {
     const role = tier;
@@ -85,7 +95,19 @@ export async function runMembersCommand(command: MembersCommand, context: Comman
       return revoke(command, context);
     case 'role':
       return role(command, context);
+    case 'import':
+      return importFile(command, context);
   }
+}
+
+async function importFile(command: Extract<MembersCommand, { verb: 'import' }>, { db }: CommandContext): Promise<CommandResult> {
+  const read = await readSubscriberFile(command.file);
+  if (!read.ok) return failed(read.message);
+  const parsed = parseSubscriberCsv(read.text);
+  if (!parsed.ok) return failed(`${read.path}: ${parsed.error}`);
+  const name = basename(read.path);
+  const report = await importSubscribers(db, parsed, { dryRun: command.dryRun, source: name });
+  return done(command.json ? importJson(report, read.path) : describeImport(report, name));
 }
 
 async function role(command: Extract<MembersCommand, { verb: 'role' }>, context: CommandContext): Promise<CommandResult> {

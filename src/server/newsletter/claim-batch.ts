@@ -5,7 +5,7 @@
  * new batch. `FOR UPDATE SKIP LOCKED` lets several processes claim side by side without
  * ever holding the same rows.
  */
-import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { campaigns, emailSends, members, sendBatches, suppressions, type CampaignKind } from '../../../db/schema.ts';
 import { maxBatchSize } from '../mail/email.ts';
@@ -46,7 +46,7 @@ export async function claimBatch(db: Database, options: ClaimOptions): Promise<C
   for (;;) {
     const created = await createBatch(db, options);
     if (created === 'none') return undefined;
-    if (created !== 'all-skipped') return loadBatch(db, created);
+    if (created !== 'all-skipped') return created;
   }
 }
 
@@ -74,34 +74,42 @@ async function retakeAbandonedBatch(db: Database, { owner, now, leaseMs }: Claim
   });
 }
 
-async function createBatch(db: Database, { owner, now, leaseMs, batchSize = maxBatchSize }: ClaimOptions): Promise<string | 'none' | 'all-skipped'> {
+async function createBatch(db: Database, { owner, now, leaseMs, batchSize = maxBatchSize }: ClaimOptions): Promise<ClaimedBatch | 'none' | 'all-skipped'> {
   return db.transaction(async (tx) => {
-    const queued = await tx
-      .select({ id: emailSends.id, campaignId: emailSends.campaignId, memberId: emailSends.memberId, email: emailSends.email, kind: campaigns.kind })
+    // The oldest campaign still sending that has recipients left, then its next ones in
+    // order (the partial index email_sends_unbatched_idx serves both).
+    const [next] = await tx
+      .select({ id: campaigns.id, kind: campaigns.kind })
+      .from(campaigns)
+      .where(
+        and(
+          eq(campaigns.status, 'sending'),
+          exists(tx.select({ one: sql`1` }).from(emailSends).where(and(eq(emailSends.campaignId, campaigns.id), eq(emailSends.status, 'queued'), isNull(emailSends.batchId)))),
+        ),
+      )
+      .orderBy(asc(campaigns.startedAt), asc(campaigns.id))
+      .limit(1);
+    if (!next) return 'none';
+    const rows = await tx
+      .select({ id: emailSends.id, memberId: emailSends.memberId, email: emailSends.email, idempotencyKey: emailSends.idempotencyKey })
       .from(emailSends)
-      .innerJoin(campaigns, eq(campaigns.id, emailSends.campaignId))
-      .where(and(eq(campaigns.status, 'sending'), eq(emailSends.status, 'queued'), isNull(emailSends.batchId)))
-      .orderBy(asc(campaigns.startedAt), asc(emailSends.campaignId), asc(emailSends.position))
+      .where(and(eq(emailSends.campaignId, next.id), eq(emailSends.status, 'queued'), isNull(emailSends.batchId)))
+      .orderBy(asc(emailSends.position))
       .limit(Math.min(batchSize, maxBatchSize))
-      .for('update', { of: emailSends, skipLocked: true });
-    const first = queued[0];
-    if (!first) return 'none';
-    // One campaign per batch: every email of a provider call shares its campaign's content.
-    const rows = queued.filter((row) => row.campaignId === first.campaignId);
+      .for('update', { skipLocked: true });
+    // Another sender holds every remaining row of this campaign right now: try again shortly.
+    if (rows.length === 0) return 'none';
+    const first = { campaignId: next.id, kind: next.kind };
 
     // Checked again now, not only when the campaign started: unsubscribes and bounces since then count.
     const current = await tx
-      .select({ id: members.id, email: members.email, newsletter: members.newsletter })
+      .select({ id: members.id, email: members.email, newsletter: members.newsletter, role: members.role, suppressedAs: suppressions.reason })
       .from(members)
+      .leftJoin(suppressions, eq(suppressions.email, members.email))
       .where(inArray(members.id, rows.map((row) => row.memberId)));
-    const suppressed = new Set(
-      current.length === 0
-        ? []
-        : (await tx.select({ email: suppressions.email }).from(suppressions).where(inArray(suppressions.email, current.map((member) => member.email)))).map((row) => row.email),
-    );
-    const byMember = new Map(current.map((member) => [member.id, { ...member, suppressed: suppressed.has(member.email) }]));
+    const byMember = new Map(current.map((member) => [member.id, { ...member, suppressed: member.suppressedAs !== null }]));
     const skipped: { id: string; why: string }[] = [];
-    const eligible: { id: string; memberId: string; email: string; queuedEmail: string }[] = [];
+    const eligible: { id: string; memberId: string; email: string; queuedEmail: string; idempotencyKey: string; role: RecipientReader['role'] }[] = [];
     for (const row of rows) {
       const member = byMember.get(row.memberId);
       const why = !member
@@ -112,7 +120,7 @@ async function createBatch(db: Database, { owner, now, leaseMs, batchSize = maxB
             ? `newsletter ${member.newsletter}`
             : undefined;
       if (why || !member) skipped.push({ id: row.id, why: why ?? 'member deleted' });
-      else eligible.push({ id: row.id, memberId: row.memberId, email: member.email, queuedEmail: row.email });
+      else eligible.push({ ...row, email: member.email, queuedEmail: row.email, role: member.role });
     }
     for (const [why, ids] of groupBy(skipped, (row) => row.why)) {
       await tx.update(emailSends).set({ status: 'skipped', detail: why, updatedAt: now }).where(inArray(emailSends.id, ids.map((row) => row.id)));
@@ -132,12 +140,13 @@ async function createBatch(db: Database, { owner, now, leaseMs, batchSize = maxB
         attempts: 1,
         createdAt: now,
       })
-      .returning({ id: sendBatches.id });
+      .returning({ id: sendBatches.id, idempotencyKey: sendBatches.idempotencyKey });
     if (!batch) throw new Error('The send batch could not be created.');
 
     // Readers are fixed now, so a retry of this batch renders byte-identical emails.
-    const readers = await recipientReaders(tx, eligible.map((row) => row.memberId), now);
-    const segments = groupBy(eligible, (row) => serializeReader(readers.get(row.memberId) ?? { role: 'member', tiers: [] }));
+    const readers = await recipientReaders(tx, eligible.map((row) => ({ id: row.memberId, role: row.role })), now);
+    const readerOf = (row: (typeof eligible)[number]) => readers.get(row.memberId) ?? { role: row.role, tiers: [] };
+    const segments = groupBy(eligible, (row) => serializeReader(readerOf(row)));
     for (const [segment, ids] of segments) {
       await tx.update(emailSends).set({ batchId: batch.id, segment, updatedAt: now }).where(inArray(emailSends.id, ids.map((row) => row.id)));
     }
@@ -145,7 +154,14 @@ async function createBatch(db: Database, { owner, now, leaseMs, batchSize = maxB
     for (const row of eligible.filter((row) => row.email !== row.queuedEmail)) {
       await tx.update(emailSends).set({ email: row.email }).where(eq(emailSends.id, row.id));
     }
-    return batch.id;
+    return {
+      id: batch.id,
+      campaignId: first.campaignId,
+      campaignKind: first.kind,
+      idempotencyKey: batch.idempotencyKey,
+      attempts: 1,
+      sends: eligible.map((row) => ({ id: row.id, memberId: row.memberId, email: row.email, idempotencyKey: row.idempotencyKey, reader: readerOf(row) })),
+    };
   });
 }
 

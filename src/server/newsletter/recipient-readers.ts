@@ -1,21 +1,25 @@
 /**
- * What `canRead` needs about many recipients at once (role and entitled tiers), in three
- * queries for a whole batch instead of two per member.
+ * What `canRead` needs about many recipients at once: their entitled tiers, in two
+ * queries for a whole batch instead of two per member. Roles come with the recipients.
  */
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
-import { grants, members, subscriptions } from '../../../db/schema.ts';
+import { grants, subscriptions } from '../../../db/schema.ts';
 import { activeTiers, type TierEntitlement } from '../access/active-tiers.ts';
 import type { Reader } from '../access/can-read.ts';
 import { graceDaysFrom, subscriptionEntitlement } from '../billing/subscription-entitlement.ts';
 
 export type RecipientReader = Exclude<Reader, null>;
 
-export async function recipientReaders(db: Database, memberIds: readonly string[], now: Date, graceDays: number = graceDaysFrom()): Promise<Map<string, RecipientReader>> {
-  if (memberIds.length === 0) return new Map();
-  const ids = [...memberIds];
-  const [roles, granted, subscribed] = await Promise.all([
-    db.select({ id: members.id, role: members.role }).from(members).where(inArray(members.id, ids)),
+export async function recipientReaders(
+  db: Database,
+  recipients: readonly { id: string; role: RecipientReader['role'] }[],
+  now: Date,
+  graceDays: number = graceDaysFrom(),
+): Promise<Map<string, RecipientReader>> {
+  if (recipients.length === 0) return new Map();
+  const ids = recipients.map((recipient) => recipient.id);
+  const [granted, subscribed] = await Promise.all([
     db.select({ memberId: grants.memberId, tier: grants.tier, endsAt: grants.endsAt, revokedAt: grants.revokedAt }).from(grants).where(inArray(grants.memberId, ids)),
     db.select().from(subscriptions).where(inArray(subscriptions.memberId, ids)),
   ]);
@@ -26,7 +30,7 @@ export async function recipientReaders(db: Database, memberIds: readonly string[
   };
   for (const grant of granted) add(grant.memberId, grant);
   for (const subscription of subscribed) add(subscription.memberId, subscriptionEntitlement(subscription, graceDays));
-  return new Map(roles.map(({ id, role }) => [id, { role, tiers: activeTiers(entitlements.get(id) ?? [], now) }]));
+  return new Map(recipients.map(({ id, role }) => [id, { role, tiers: activeTiers(entitlements.get(id) ?? [], now) }]));
 }
 
 /** A reader as stored on a send row: fixed when its batch is claimed, so a retry renders the same email. */

@@ -28,6 +28,10 @@ export interface DigestPlan {
   until: string;
   /** A line from the creator, when newsletter.yaml gives one. */
   note?: string;
+  /** The site's language (BCP 47), for the dates the email prints; English when absent. */
+  language?: string;
+  /** The schedule's time zone, for the dates the email prints; UTC when absent. */
+  timeZone?: string;
   posts: DigestPost[];
   threads: DigestThread[];
 }

@@ -1,0 +1,23 @@
+/**
+ * `GET /api/health`: 200 while the server answers and its database does. For load
+ * balancers and uptime checks; `npm start` also calls it once so the background jobs,
+ * which start with the first on-demand request, run on a site nobody has visited yet.
+ */
+import type { APIRoute } from 'astro';
+import { sql } from 'drizzle-orm';
+import { getDatabase } from '../../../db/client.ts';
+
+export const prerender = false;
+
+export const GET: APIRoute = async () => {
+  const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' };
+  try {
+    const { db } = await getDatabase();
+    await db.execute(sql`select 1`);
+    return new Response('ok\n', { headers });
+  } catch {
+    // The reason goes to the server log, never to whoever is asking.
+    console.error('Health check: the database did not answer.');
+    return new Response('database unavailable\n', { status: 503, headers });
+  }
+};
