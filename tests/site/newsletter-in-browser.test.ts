@@ -78,7 +78,7 @@ describe('a reader subscribes, gets the digest, and pays from it', () => {
     expect(link, confirmation.text).toBeDefined();
     await page.goto(link ?? '');
     await page.getByRole('button', { name: 'Confirm subscription' }).click();
-    await page.waitForURL((url) => url.pathname !== '/subscribe/confirm');
+    await page.waitForURL((url) => url.searchParams.get('done') === 'subscribed');
     expect(await page.locator('main').innerText()).toMatch(/subscribed/i);
   });
 
@@ -101,6 +101,8 @@ describe('a reader subscribes, gets the digest, and pays from it', () => {
 
   it('follows the upgrade link through sign-in to Checkout, and the payment is credited to the digest', async () => {
     await page.goto(upgradeLink);
+    const card = page.locator('section.tier-card', { has: page.getByRole('heading', { name: 'Naturalist', exact: true }) });
+    await card.getByRole('button', { name: 'Join as Naturalist' }).click();
     // Not signed in: the address comes first, then straight back to the tier.
     await page.waitForURL((url) => url.pathname === '/signin');
     await page.getByLabel('Email address').fill(email);
@@ -108,9 +110,7 @@ describe('a reader subscribes, gets the digest, and pays from it', () => {
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.goto(linkIn(await waitForEmail(site.outboxDir, email, { after: sent })));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.waitForURL((url) => url.pathname === '/join');
-
-    const card = page.locator('section.tier-card', { has: page.getByRole('heading', { name: 'Naturalist', exact: true }) });
+    await page.waitForURL((url) => url.pathname === '/join' && url.searchParams.get('campaign') !== null);
     await card.getByRole('button', { name: 'Join as Naturalist' }).click();
     await page.waitForURL((url) => url.origin === fake.url && url.pathname.startsWith('/checkout/'));
     await page.getByRole('button', { name: 'Pay' }).click();
