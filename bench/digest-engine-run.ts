@@ -13,7 +13,7 @@ import { createResendMailer } from '../src/server/mail/resend.ts';
 import { batchEmails } from '../src/server/newsletter/batch-emails.ts';
 import { parseReader } from '../src/server/newsletter/recipient-readers.ts';
 import { sendPendingBatches } from '../src/server/newsletter/send-campaigns.ts';
-import { createPacer } from '../src/server/newsletter/send-pacing.ts';
+import { createPacer, senderConcurrency } from '../src/server/newsletter/send-pacing.ts';
 import { startCampaign } from '../src/server/newsletter/start-campaign.ts';
 import { digestPlanFixture } from '../tests/support/digest-plan-fixture.ts';
 
@@ -42,7 +42,8 @@ try {
     pacer: createPacer(requestsPerSecond),
     secret,
     owner: 'bench',
-    concurrency: Number(process.env.BENCH_CONCURRENCY ?? '4'),
+    // What the server's newsletter job uses at this rate, unless BENCH_CONCURRENCY says otherwise.
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? senderConcurrency(requestsPerSecond)),
   });
   const totalMs = performance.now() - startedAt;
   clearInterval(sampler);

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emailSends } from '../../db/schema.ts';
+import { emailSends, type NewsletterStatus } from '../../db/schema.ts';
 import { startCampaign } from '../../src/server/newsletter/start-campaign.ts';
 import { startFakeResendApi } from '../fakes/resend-api.ts';
 import { digestPlanFixture } from '../support/digest-plan-fixture.ts';
@@ -35,7 +35,7 @@ function seeded(seed: number): () => number {
 describe.each(engines)('$name', (engine) => {
   it('sends every eligible recipient exactly one email across repeated SIGKILLs', { timeout: 240_000 }, async () => {
     const handle = await engine.open();
-    const status = (index: number) => (index % 97 === 0 ? 'unsubscribed' : index % 89 === 0 ? 'complained' : 'subscribed') as const;
+    const status = (index: number): NewsletterStatus => (index % 97 === 0 ? 'unsubscribed' : index % 89 === 0 ? 'complained' : 'subscribed');
     const suppressed = (index: number) => index % 83 === 0;
     await seedSubscribers(handle.db, { count: recipients, status, suppressed, tier: (index) => (index % 10 === 0 ? 'naturalist' : undefined) });
     const { campaignId } = await startCampaign(handle.db, { kind: 'digest', plan: digestPlanFixture(), createdBy: 'test' }, new Date());

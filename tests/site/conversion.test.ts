@@ -11,16 +11,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { openDatabase } from '../../db/client.ts';
 import { campaigns } from '../../db/schema.ts';
-import { createStripeClient } from '../../src/server/billing/stripe.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
 import { digestPlanFixture } from '../support/digest-plan-fixture.ts';
+import { createDemoPrices, demoTiers as tiers } from './demo-prices.ts';
 import { postForm, signInOverHttp } from './http-sign-in.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
-type DemoTier = { id: string; name: string; currency: string; prices: { monthly: number; yearly?: number } };
-
 const contentDir = resolve(import.meta.dirname, '../../content');
-const tiers: DemoTier[] = parse(readFileSync(join(contentDir, 'tiers.yaml'), 'utf8'));
 const ownerEmail: string = parse(readFileSync(join(contentDir, 'site.yaml'), 'utf8')).ownerEmail;
 const tier = tiers[0];
 const from = '/posts/mystery-photos-october';
@@ -31,25 +28,6 @@ let site: RunningSite;
 let workDir: string;
 let campaignId: string;
 
-/** What `coterie tiers sync --apply` makes: a product per tier and a price per interval, found by lookup key. */
-async function createPrices(): Promise<void> {
-  const stripe = createStripeClient({ STRIPE_SECRET_KEY: fake.secretKey, STRIPE_API_BASE: fake.url });
-  if (!stripe) throw new Error('no Stripe client for the fake');
-  for (const each of tiers) {
-    const product = await stripe.products.create({ id: `coterie-${each.id}`, name: each.name, metadata: { coterie_tier: each.id } });
-    for (const [interval, amount] of [['monthly', each.prices.monthly], ['yearly', each.prices.yearly]] as const) {
-      if (amount === undefined) continue;
-      await stripe.prices.create({
-        product: product.id,
-        currency: each.currency,
-        unit_amount: amount,
-        recurring: { interval: interval === 'monthly' ? 'month' : 'year' },
-        lookup_key: `coterie-${each.id}-${interval}`,
-        metadata: { coterie_tier: each.id },
-      });
-    }
-  }
-}
 
 beforeAll(async () => {
   // The digest whose link the reader follows, as the sender leaves it.
@@ -73,7 +51,7 @@ beforeAll(async () => {
     STRIPE_API_BASE: fake.url,
   });
   fake.setWebhookUrl(`${site.url}/api/stripe/webhook`);
-  await createPrices();
+  await createDemoPrices(fake);
 });
 afterAll(async () => {
   await site?.stop();

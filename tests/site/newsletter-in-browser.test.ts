@@ -7,30 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createStripeClient } from '../../src/server/billing/stripe.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
 import { launchBrowser } from './browser.ts';
+import { createDemoPrices } from './demo-prices.ts';
 import { CANARY } from './canary.ts';
 import { signInOverHttp } from './http-sign-in.ts';
 import { linkIn, waitForEmail } from './outbox-messages.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
-/** The demo's tiers, as `coterie tiers sync --apply` would create them. */
-async function createPrices(fake: FakeStripe): Promise<void> {
-  const stripe = createStripeClient({ STRIPE_SECRET_KEY: fake.secretKey, STRIPE_API_BASE: fake.url });
-  if (!stripe) throw new Error('no Stripe client for the fake');
-  for (const [tier, name, amount] of [['naturalist', 'Naturalist', 600], ['patron', 'Field Patron', 1500]] as const) {
-    const product = await stripe.products.create({ id: `coterie-${tier}`, name, metadata: { coterie_tier: tier } });
-    await stripe.prices.create({
-      product: product.id,
-      currency: 'gbp',
-      unit_amount: amount,
-      recurring: { interval: 'month' },
-      lookup_key: `coterie-${tier}-monthly`,
-      metadata: { coterie_tier: tier },
-    });
-  }
-}
 
 describe('a reader subscribes, gets the digest, and pays from it', () => {
   let fake: FakeStripe;
@@ -50,7 +34,7 @@ describe('a reader subscribes, gets the digest, and pays from it', () => {
       launchBrowser(),
     ]);
     fake.setWebhookUrl(`${site.url}/api/stripe/webhook`);
-    await createPrices(fake);
+    await createDemoPrices(fake);
     reader = await browser.newContext();
     page = await reader.newPage();
     owner = await browser.newContext();

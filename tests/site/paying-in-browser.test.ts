@@ -3,18 +3,15 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { createStripeClient } from '../../src/server/billing/stripe.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
 import { launchBrowser } from './browser.ts';
+import { createDemoPrices, demoTiers as tiers } from './demo-prices.ts';
 import { CANARY } from './canary.ts';
 import { demoPosts, plainPhrase } from './demo-posts.ts';
 import { linkIn, waitForEmail } from './outbox-messages.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
-type DemoTier = { id: string; name: string; currency: string; prices: { monthly: number; yearly?: number } };
-
 const contentDir = resolve(import.meta.dirname, '../../content');
-const tiers: DemoTier[] = parse(readFileSync(resolve(contentDir, 'tiers.yaml'), 'utf8'));
 const language: string = parse(readFileSync(resolve(contentDir, 'site.yaml'), 'utf8')).language;
 const naturalist = tiers.find((tier) => tier.id === 'naturalist');
 // A paid post with a teaser above its paywall line, so "sees the teaser" is a phrase to find.
@@ -31,25 +28,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(shotsDir, `${name}.png`), fullPage: true });
 }
 
-/** What `coterie tiers sync --apply` makes: a product per tier and a price per interval, found by lookup key. */
-async function createPrices(fake: FakeStripe): Promise<void> {
-  const stripe = createStripeClient({ STRIPE_SECRET_KEY: fake.secretKey, STRIPE_API_BASE: fake.url });
-  if (!stripe) throw new Error('no Stripe client for the fake');
-  for (const tier of tiers) {
-    const product = await stripe.products.create({ id: `coterie-${tier.id}`, name: tier.name, metadata: { coterie_tier: tier.id } });
-    for (const [interval, amount] of [['monthly', tier.prices.monthly], ['yearly', tier.prices.yearly]] as const) {
-      if (amount === undefined) continue;
-      await stripe.prices.create({
-        product: product.id,
-        currency: tier.currency,
-        unit_amount: amount,
-        recurring: { interval: interval === 'monthly' ? 'month' : 'year' },
-        lookup_key: `coterie-${tier.id}-${interval}`,
-        metadata: { coterie_tier: tier.id },
-      });
-    }
-  }
-}
 
 describe('a newcomer pays for Naturalist through Stripe, cancels, and loses access when the period ends', () => {
   let fake: FakeStripe;
@@ -67,7 +45,7 @@ describe('a newcomer pays for Naturalist through Stripe, cancels, and loses acce
       launchBrowser(),
     ]);
     fake.setWebhookUrl(`${site.url}/api/stripe/webhook`);
-    await createPrices(fake);
+    await createDemoPrices(fake);
     context = await browser.newContext();
     page = await context.newPage();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, createPacer, requestsPerSecondFrom, type PacerClock } from '../../src/server/newsletter/send-pacing.ts';
+import { backoffMs, createPacer, requestsPerSecondFrom, senderConcurrency, type PacerClock } from '../../src/server/newsletter/send-pacing.ts';
 
 function fakeClock(): PacerClock & { slept: number[] } {
   let now = 0;
@@ -45,5 +45,9 @@ describe('send pacing', () => {
     expect(() => requestsPerSecondFrom({ RESEND_REQUESTS_PER_SECOND: 'ten' })).toThrow(/RESEND_REQUESTS_PER_SECOND must be a number.*not "ten"/);
     expect(() => requestsPerSecondFrom({ RESEND_REQUESTS_PER_SECOND: '0' })).toThrow(/RESEND_REQUESTS_PER_SECOND/);
     expect(() => createPacer(0)).toThrow(/positive/);
+  });
+
+  it('keeps more batches in flight at higher rates, within bounds', () => {
+    expect([1, 2, 10, 20, 100].map(senderConcurrency)).toEqual([2, 2, 4, 8, 8]);
   });
 });

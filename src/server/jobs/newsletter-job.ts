@@ -12,8 +12,9 @@ import type { DigestPlan } from '../newsletter/digest/plan.ts';
 import { startScheduledDigest } from '../newsletter/digest-scheduler.ts';
 import type { Schedule } from '../newsletter/schedule.ts';
 import { sendPendingBatches, type SendRun } from '../newsletter/send-campaigns.ts';
-import { createPacer, requestsPerSecondFrom, type Pacer } from '../newsletter/send-pacing.ts';
+import { createPacer, requestsPerSecondFrom, senderConcurrency, type Pacer } from '../newsletter/send-pacing.ts';
 import { startDueCampaigns } from '../newsletter/start-campaign.ts';
+import { startIntervalJob, type IntervalJob } from './interval-job.ts';
 
 export interface NewsletterJobContext {
   db: Database;
@@ -24,11 +25,7 @@ export interface NewsletterJobContext {
   isEmpty: (plan: DigestPlan) => boolean;
 }
 
-export interface NewsletterJob {
-  /** One tick now (or the one under way), for tests and for "send now" buttons. */
-  runNow(): Promise<SendRun | undefined>;
-  stop(): void;
-}
+export type NewsletterJob = IntervalJob<SendRun>;
 
 export interface NewsletterJobOptions {
   intervalMs?: number;
@@ -40,14 +37,13 @@ export interface NewsletterJobOptions {
 
 export function startNewsletterJob(getContext: () => Promise<NewsletterJobContext>, options: NewsletterJobOptions = {}): NewsletterJob {
   const log = options.log ?? console;
-  const pacer = options.pacer ?? createPacer(requestsPerSecondFrom());
+  const requestsPerSecond = requestsPerSecondFrom();
+  const pacer = options.pacer ?? createPacer(requestsPerSecond);
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const scheduleCheckMs = options.scheduleCheckMs ?? 60_000;
   let lastScheduleCheck = 0;
-  let running: Promise<SendRun | undefined> | undefined;
-  let stopped = false;
 
-  const tick = async (): Promise<SendRun | undefined> => {
+  const tick = async (): Promise<SendRun> => {
     const context = await getContext();
     const now = new Date();
     if (now.getTime() - lastScheduleCheck >= scheduleCheckMs) {
@@ -56,32 +52,10 @@ export function startNewsletterJob(getContext: () => Promise<NewsletterJobContex
       if (outcome.kind === 'started') log.log(`Scheduled digest started: ${outcome.campaign.recipients} recipients (campaign ${outcome.campaign.campaignId}).`);
     }
     await startDueCampaigns(context.db, now);
-    return sendPendingBatches({ db: context.db, mailer: context.mailer, pacer, secret: context.secret, owner, concurrency: 2, log });
+    return sendPendingBatches({ db: context.db, mailer: context.mailer, pacer, secret: context.secret, owner, concurrency: senderConcurrency(requestsPerSecond), log });
   };
 
-  const runNow = () => {
-    if (stopped) return Promise.resolve(undefined);
-    running ??= tick()
-      .catch((error: unknown) => {
-        log.error('The newsletter job failed; trying again on the next tick:', error);
-        return undefined;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-
-  const timer = setInterval(() => void runNow(), options.intervalMs ?? 5_000);
-  // Never keeps the process alive by itself.
-  timer.unref();
-  return {
-    runNow,
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return startIntervalJob(tick, options.intervalMs ?? 5_000, (error) => log.error('The newsletter job failed; trying again on the next tick:', error));
 }
 
 // On globalThis, like the mailer: the start script and the server bundle each load their own

@@ -4,13 +4,10 @@
  * after that the email leaves. Runs never overlap, and a failed run is logged and
  * retried on the next tick: the claims in `sendNotificationEmails` keep it at most once.
  */
+import { startIntervalJob, type IntervalJob } from './interval-job.ts';
 import { sendNotificationEmails, type NotificationEmailContext, type NotificationEmailOptions, type NotificationEmailRun } from '../discussions/notification-emails.ts';
 
-export interface NotificationEmailJob {
-  /** Runs once now (unless a run is under way), for tests and start-up. */
-  runNow(): Promise<NotificationEmailRun | undefined>;
-  stop(): void;
-}
+export type NotificationEmailJob = IntervalJob<NotificationEmailRun>;
 
 export function startNotificationEmailJob(
   getContext: () => NotificationEmailContext | Promise<NotificationEmailContext>,
@@ -18,38 +15,14 @@ export function startNotificationEmailJob(
   options: NotificationEmailOptions & { log?: Pick<Console, 'error'> } = {},
 ): NotificationEmailJob {
   const log = options.log ?? console;
-  let running: Promise<NotificationEmailRun | undefined> | undefined;
-  let stopped = false;
-
-  const runNow = () => {
-    if (stopped) return Promise.resolve(undefined);
-    running ??= (async () => {
-      try {
-        const run = await sendNotificationEmails(await getContext(), options);
-        for (const failure of run.failures) {
-          log.error(`A notification email to member ${failure.memberId} failed${failure.retryable ? '; it is retried on the next run' : ' for good'}:`, failure.error);
-        }
-        return run;
-      } catch (error) {
-        log.error('Sending notification emails failed; trying again on the next run:', error);
-        return undefined;
-      } finally {
-        running = undefined;
-      }
-    })();
-    return running;
+  const run = async () => {
+    const sent = await sendNotificationEmails(await getContext(), options);
+    for (const failure of sent.failures) {
+      log.error(`A notification email to member ${failure.memberId} failed${failure.retryable ? '; it is retried on the next run' : ' for good'}:`, failure.error);
+    }
+    return sent;
   };
-
-  const timer = setInterval(() => void runNow(), intervalMs);
-  // The job never keeps the process alive on its own: stopping the server ends it.
-  timer.unref();
-  return {
-    runNow,
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-    },
-  };
+  return startIntervalJob(run, intervalMs, (error) => log.error('Sending notification emails failed; trying again on the next run:', error));
 }
 
 // On globalThis, like the mailer: the start script and the server bundle each load their

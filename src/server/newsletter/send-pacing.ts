@@ -50,6 +50,15 @@ export function requestsPerSecondFrom(env: NodeJS.ProcessEnv = process.env): num
   return value;
 }
 
+/**
+ * Batches in flight at once for a rate: enough that one batch's database work overlaps
+ * another's wait on the provider (at 10 requests/s, bench/digest-benchmark.ts kept the
+ * pace with 4 and fell behind with 2), never so many that they only queue.
+ */
+export function senderConcurrency(requestsPerSecond: number): number {
+  return Math.min(8, Math.max(2, Math.ceil(requestsPerSecond / 2.5)));
+}
+
 const baseDelayMs = 2_000;
 const maxDelayMs = 10 * 60_000;
 
