@@ -486,8 +486,11 @@ export const emailSends = pgTable(
     batchId: text('batch_id'),
     /** What the reader may see, fixed when the batch is claimed (see reader-view.ts). */
     segment: text('segment'),
-    /** Per recipient and campaign: the provider key for single sends and the outbox. */
-    idempotencyKey: text('idempotency_key').notNull().unique(),
+    /**
+     * Per recipient and campaign: the provider key for single sends and the outbox. Made
+     * from the campaign and member, so the (campaign, member) index already keeps it unique.
+     */
+    idempotencyKey: text('idempotency_key').notNull(),
     /** The provider's email id, for matching its webhooks. */
     providerId: text('provider_id'),
     /** Why it was skipped or failed, in words. */
@@ -503,8 +506,9 @@ export const emailSends = pgTable(
     // small as the work left rather than growing with every email ever sent.
     index('email_sends_unbatched_idx').on(table.campaignId, table.position).where(sql`${table.status} = 'queued' and ${table.batchId} is null`),
     index('email_sends_status_idx').on(table.campaignId, table.status),
-    index('email_sends_batch_idx').on(table.batchId),
-    index('email_sends_provider_id_idx').on(table.providerId),
+    // Partial: rows are written without either, so queueing a campaign skips these indexes.
+    index('email_sends_batch_idx').on(table.batchId).where(sql`${table.batchId} is not null`),
+    index('email_sends_provider_id_idx').on(table.providerId).where(sql`${table.providerId} is not null`),
     check('email_sends_status_check', sql`${table.status} in (${sqlList(emailSendStatuses)})`),
   ],
 );

@@ -31,7 +31,6 @@ CREATE TABLE "email_sends" (
 	"sent_at" timestamp with time zone,
 	"unsubscribed_at" timestamp with time zone,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "email_sends_idempotency_key_unique" UNIQUE("idempotency_key"),
 	CONSTRAINT "email_sends_status_check" CHECK ("email_sends"."status" in ('queued', 'sent', 'delivered', 'delayed', 'bounced', 'complained', 'skipped', 'failed'))
 );
 --> statement-breakpoint
@@ -75,7 +74,7 @@ CREATE INDEX "campaigns_status_idx" ON "campaigns" USING btree ("status","schedu
 CREATE UNIQUE INDEX "email_sends_campaign_member_idx" ON "email_sends" USING btree ("campaign_id","member_id");--> statement-breakpoint
 CREATE INDEX "email_sends_unbatched_idx" ON "email_sends" USING btree ("campaign_id","position") WHERE "email_sends"."status" = 'queued' and "email_sends"."batch_id" is null;--> statement-breakpoint
 CREATE INDEX "email_sends_status_idx" ON "email_sends" USING btree ("campaign_id","status");--> statement-breakpoint
-CREATE INDEX "email_sends_batch_idx" ON "email_sends" USING btree ("batch_id");--> statement-breakpoint
-CREATE INDEX "email_sends_provider_id_idx" ON "email_sends" USING btree ("provider_id");--> statement-breakpoint
+CREATE INDEX "email_sends_batch_idx" ON "email_sends" USING btree ("batch_id") WHERE "email_sends"."batch_id" is not null;--> statement-breakpoint
+CREATE INDEX "email_sends_provider_id_idx" ON "email_sends" USING btree ("provider_id") WHERE "email_sends"."provider_id" is not null;--> statement-breakpoint
 CREATE INDEX "send_batches_open_idx" ON "send_batches" USING btree ("campaign_id","status");--> statement-breakpoint
 ALTER TABLE "login_tokens" ADD CONSTRAINT "login_tokens_purpose_check" CHECK ("login_tokens"."purpose" in ('sign_in', 'change_email', 'newsletter'));
