@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCollection } from 'astro:content';
-import { file, glob, type Loader } from 'astro/loaders';
+import { file, glob } from 'astro/loaders';
 import { newsletterSchema } from './schemas/newsletter.ts';
 import { pageSchema } from './schemas/page.ts';
 import { postSchema } from './schemas/post.ts';
@@ -42,21 +41,9 @@ const spaces = defineCollection({
   schema: spaceSchema,
 });
 
-/** Like `yamlDocument`, but a missing file is no entry rather than an error. */
-function optionalYamlDocument(filePath: string, id: string): Loader {
-  const present = yamlDocument(filePath, id);
-  return {
-    name: 'coterie-optional-yaml-document',
-    async load(context) {
-      if (existsSync(filePath)) return present.load(context);
-      context.store.clear();
-    },
-  };
-}
-
 // Optional: without newsletter.yaml the digest uses site.yaml and is never scheduled.
 const newsletter = defineCollection({
-  loader: optionalYamlDocument(resolve(contentDir, 'newsletter.yaml'), 'newsletter'),
+  loader: yamlDocument(resolve(contentDir, 'newsletter.yaml'), 'newsletter', { optional: true }),
   schema: newsletterSchema,
 });
 

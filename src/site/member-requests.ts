@@ -1,5 +1,5 @@
 /**
- * The small Astro-side glue shared by the sign-in and account routes: building the
+ * The small Astro-side glue shared by the sign-in, subscribe and account routes: building the
  * context the auth functions need, and writing the session cookie.
  */
 import type { AstroGlobal } from 'astro';
@@ -42,4 +42,29 @@ export function minutesFrom(milliseconds: number): number {
 export function field(form: FormData, name: string): string {
   const value = form.get(name);
   return typeof value === 'string' ? value : '';
+}
+
+type FormResponse = { status?: number; headers: Headers };
+export type RefusedEmailRequest = { reason: 'email_invalid' } | { reason: 'rate_limited'; retryAfterMs: number };
+
+/**
+ * An "email me a link" form that was refused (sign-in, subscribing): sets the status, and
+ * Retry-After when rate-limited, and says in words what to do. `emails` names what was
+ * sent, e.g. "sign-in emails".
+ */
+export function refusedEmailRequest(response: FormResponse, refusal: RefusedEmailRequest, emails: string): string {
+  if (refusal.reason === 'email_invalid') {
+    response.status = 400;
+    return 'That does not look like an email address. Check it and try again.';
+  }
+  response.status = 429;
+  response.headers.set('Retry-After', String(Math.ceil(refusal.retryAfterMs / 1000)));
+  return `We have sent several ${emails} to this address recently. Use the newest one, or try again in ${minutesFrom(refusal.retryAfterMs)} minutes.`;
+}
+
+/** The provider could not take the email: the cause goes to the server log, a calm 503 to the reader. */
+export function emailSendFailed(response: FormResponse, what: string, cause: unknown): string {
+  console.error(new Error(`Sending ${what} failed`, { cause }));
+  response.status = 503;
+  return 'We could not send the email just now. Please try again in a minute.';
 }

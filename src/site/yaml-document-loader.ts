@@ -6,9 +6,10 @@ import { parse } from 'yaml';
 
 /**
  * Loads one YAML file as a single entry with id `id` — for settings files such as
- * `site.yaml` that describe one thing rather than a list of things.
+ * `site.yaml` that describe one thing rather than a list of things. With `optional`, a
+ * missing file (say `newsletter.yaml`) is no entry rather than an error.
  */
-export function yamlDocument(filePath: string, id: string): Loader {
+export function yamlDocument(filePath: string, id: string, { optional = false } = {}): Loader {
   return {
     name: 'coterie-yaml-document',
     async load({ store, parseData, watcher, config }) {
@@ -20,6 +21,10 @@ export function yamlDocument(filePath: string, id: string): Loader {
           raw = parse(await readFile(filePath, 'utf8'));
         } catch (cause) {
           if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
+            if (optional) {
+              store.clear();
+              return;
+            }
             throw new Error(`${entryPath} is missing: every community needs one (see "Configuration" in the README).`, { cause });
           }
           throw new Error(`${entryPath} is not valid YAML: ${(cause as Error).message}`, { cause });
