@@ -116,7 +116,7 @@ export const newsletterSchema = z.object({
       note: z.string().min(1).optional(),
     })
     .prefault({}),
-  /** The subject line; may use {name}, {date}, {topPost} (the newest post's title) and {count} (new posts). */
+  /** The subject line; may use {name}, {date}, {topPost} (the newest post’s title; with no post, the busiest thread anyone may read; else the date) and {count} (new posts). */
   subject: z
     .string()
     .min(1)

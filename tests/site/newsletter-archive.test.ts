@@ -26,11 +26,12 @@ const openThread = `Frosty webs ${run}`;
 const paidSlug = 'mystery-photos-october';
 const tiers = (parse(readFileSync(resolve(import.meta.dirname, '../../content/tiers.yaml'), 'utf8')) as unknown[]).map((tier) => tierSchema.parse(tier));
 
-function archivedPlan() {
-  const threads: DigestThread[] = [
+function archivedPlan(options: { posts?: boolean; threadOrder?: 'open-first' | 'patron-first' } = {}) {
+  const [first, second]: DigestThread[] = [
     { id: 'open', title: openThread, url: 'http://localhost:4321/t/open', place: { kind: 'space', id: 'field-notes', name: 'Field notes', read: 'public', post: 'members' }, replies: 4, participants: 3 },
     { id: 'patron', title: patronThread, url: 'http://localhost:4321/t/patron', place: { kind: 'space', id: 'planning-table', name: 'The planning table', read: ['patron'], post: ['patron'] }, replies: 3, participants: 2 },
   ];
+  const threads = options.threadOrder === 'patron-first' ? [second, first] : [first, second];
   return composePlan({
     settings,
     site: { name: 'The Hedgerow', postalAddress: 'The Old Forge', language: 'en' },
@@ -38,7 +39,7 @@ function archivedPlan() {
     tiers,
     since: new Date('2026-10-26T09:00:00Z'),
     until: new Date('2026-11-02T09:00:00Z'),
-    posts: [{ slug: paidSlug, title: 'Mystery Photos: The October Roundup', description: 'Our verdicts.', date: new Date('2026-11-02T00:00:00Z'), access: 'paid', newsletter: 'full', draft: false }],
+    posts: options.posts === false ? [] : [{ slug: paidSlug, title: 'Mystery Photos: The October Roundup', description: 'Our verdicts.', date: new Date('2026-11-02T00:00:00Z'), access: 'paid', newsletter: 'full', draft: false }],
     bodies: new Map([[paidSlug, `<p>October brought the biggest postbag.</p><!--coterie:paywall--><h2>The verdicts</h2><p>${CANARY}.</p>`]]),
     threads,
   });
@@ -54,8 +55,12 @@ beforeAll(async () => {
   const handle = await openDatabase({ dataDir });
   const plan = archivedPlan();
   const sentAt = new Date('2026-11-02T09:00:00Z');
+  // A quiet week: no post, and the busiest thread is in the patron-only space.
+  const quiet = archivedPlan({ posts: false, threadOrder: 'patron-first' });
+  const quietAt = new Date('2026-11-09T09:00:00Z');
   await handle.db.insert(campaigns).values([
     { id: 'digestsent1', kind: 'digest', status: 'sent', subject: plan.subject, plan, createdBy: 'schedule', createdAt: sentAt, startedAt: sentAt, sentAt },
+    { id: 'quietweek1', kind: 'digest', status: 'sent', subject: quiet.subject, plan: quiet, createdBy: 'schedule', createdAt: quietAt, startedAt: quietAt, sentAt: quietAt },
     { id: 'ownertest1', kind: 'test', status: 'sent', subject: 'A test for the owner', plan, createdBy: 'wren@hedgerow.example', createdAt: sentAt, startedAt: sentAt },
   ]);
   await handle.close();
@@ -105,6 +110,19 @@ describe('the newsletter archive', () => {
     expect(page.body).not.toContain('Quillwort');
     expect(page.body).not.toContain(patronThread);
     expect(page.body).toContain(openThread);
+  });
+
+  it('a quiet week’s subject names no patron-only thread, in the list or on its page, for anyone outside the patrons', async () => {
+    const list = await get('/newsletter');
+    expect(list.body).toContain('href="/newsletter/quietweek1"');
+    expect(list.body).toContain(`The Hedgerow Weekly: ${openThread}`);
+    expect(list.body).not.toContain(patronThread);
+    for (const cookie of ['', cookies.free, cookies.paid]) {
+      const page = await get('/newsletter/quietweek1', cookie);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(openThread);
+      expect(page.body).not.toContain(patronThread);
+    }
   });
 
   it('answers 404 for an unknown id and for a campaign that is not a digest sent to subscribers', async () => {

@@ -73,7 +73,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
-    expect(await response.text()).toMatch(/You are unsubscribed from the .+ newsletter\./);
+    expect(await response.text()).toBe('You are unsubscribed from The Hedgerow Weekly.\n');
     expect((await emailSettings(wren.cookie)).newsletter).toBe('unsubscribed');
   });
 

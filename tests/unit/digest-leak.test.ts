@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reader } from '../../src/server/access/can-read.ts';
 import { renderDigestEmail } from '../../src/server/newsletter/digest/render-email.ts';
-import { CANARY, fixturePlan, links } from './digest-fixture.ts';
+import { CANARY, fixturePlan, links, threads } from './digest-fixture.ts';
 
 const plan = fixturePlan();
 const gatedSpaceThread = 'Secret planning thread';
@@ -65,5 +65,37 @@ describe('no gated words in a digest for readers who may not read them', () => {
 
   it('a post marked summary never carries its gated body, even to those who may read it', () => {
     expect(email({ role: 'owner', tiers: [] }).both).not.toContain(`${CANARY} in paid-summary`);
+  });
+});
+
+describe('no gated thread title in the subject or preheader of a digest with no new post', () => {
+  const [open, patron, paidPost] = threads;
+  // The busiest threads are in places a stranger cannot read: the patron-only space first.
+  const gatedFirst = fixturePlan({ posts: [], threads: [patron, paidPost, open] });
+  const onlyGated = fixturePlan({ posts: [], threads: [patron, paidPost] });
+
+  it('the subject names the busiest thread a stranger may read, past busier gated ones', () => {
+    expect(gatedFirst.subject).toBe('The Hedgerow Weekly: Frosty webs');
+  });
+
+  it('with only gated threads, the subject falls back to the digest’s date', () => {
+    expect(onlyGated.subject).toBe('The Hedgerow Weekly: November 23, 2026');
+    expect(onlyGated.subject).not.toContain(gatedSpaceThread);
+    expect(onlyGated.subject).not.toContain('Title of paid-clinic');
+  });
+
+  it.each<[string, Reader]>([
+    ['someone not signed in', null],
+    ['a free member', { role: 'member', tiers: [] }],
+    ['a paying member of another tier', { role: 'member', tiers: ['naturalist'] }],
+  ])('%s finds the patron thread in neither the subject nor the preheader', (_, reader) => {
+    const rendered = renderDigestEmail(onlyGated, reader, links);
+    expect(rendered.subject).not.toContain(gatedSpaceThread);
+    expect(rendered.html).not.toContain(gatedSpaceThread);
+    expect(rendered.text).not.toContain(gatedSpaceThread);
+  });
+
+  it('the patron still finds the thread in the body (the control)', () => {
+    expect(renderDigestEmail(onlyGated, { role: 'member', tiers: ['patron'] }, links).text).toContain(gatedSpaceThread);
   });
 });

@@ -10,7 +10,7 @@ import { getDatabase } from '../../../db/client.ts';
 import { getAppSecret } from '../../server/config/app-secret.ts';
 import { unsubscribeFromNewsletter } from '../../server/newsletter/unsubscribe.ts';
 import { unsubscribeParams, verifyUnsubscribeToken } from '../../server/newsletter/unsubscribe-token.ts';
-import { getSite } from '../../site/community.ts';
+import { getNewsletterSettings } from '../../site/newsletter.ts';
 
 export const prerender = false;
 
@@ -25,8 +25,9 @@ export const POST: APIRoute = async ({ url }) => {
   const { db } = await getDatabase();
   // The same answer whether or not the member still exists: the link reveals nothing.
   await unsubscribeFromNewsletter(db, recipient, new Date());
-  const site = await getSite();
-  return text(200, `You are unsubscribed from the ${site.name} newsletter.`);
+  // The newsletter's own name ("The Hedgerow Weekly"), never "the <site name> newsletter".
+  const { name } = await getNewsletterSettings();
+  return text(200, `You are unsubscribed from ${name}.`);
 };
 
 /** A person (or an old mail client) opening the address: the preference page, which changes nothing by itself. */

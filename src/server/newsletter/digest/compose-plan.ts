@@ -7,6 +7,7 @@ import type { Access } from '../../../schemas/access.ts';
 import type { NewsletterSettings } from '../../../schemas/newsletter.ts';
 import type { Tier } from '../../../schemas/tier.ts';
 import { splitAtPaywall } from '../../content/paywall.ts';
+import { canReadPlace } from '../../discussions/place-access.ts';
 import { fromAddress } from '../../mail/from-address.ts';
 import { escapeHtml } from '../../mail/templates/escape-html.ts';
 import { emailSafeHtml } from './email-safe-html.ts';
@@ -94,10 +95,12 @@ export function composePlan(input: ComposeInput): DigestPlan {
   const posts = settings.digest.newPosts ? selectDigestPosts(input.posts, input).map((post) => digestPost(post, input.bodies.get(post.slug), siteUrl, input.tiers)) : [];
   const threads = input.threads.slice(0, settings.digest.topThreads);
   const timeZone = settings.schedule === 'off' ? 'UTC' : settings.schedule.timeZone;
+  const date = longDate(until, site.language, timeZone);
   const subject = renderSubject(settings.subject, {
     name: settings.name,
-    date: longDate(until, site.language, timeZone),
-    topPost: posts[0]?.title ?? threads[0]?.title ?? settings.name,
+    date,
+    // With nothing nameable the date stands in: "{name}: {topPost}" must not read "Weekly: Weekly".
+    topPost: posts[0]?.title ?? subjectThread(threads)?.title ?? date,
     count: String(posts.length),
   });
   return {
@@ -117,6 +120,16 @@ export function composePlan(input: ComposeInput): DigestPlan {
     posts,
     threads,
   };
+}
+
+/**
+ * The thread a subject may name when the period has no post. One subject goes to every
+ * recipient and onto the public archive, so its least-entitled reader is someone not
+ * signed in: a thread from any place they cannot read stays out of it. (Post titles are
+ * public everywhere; a thread's title is as private as its place.)
+ */
+function subjectThread(threads: readonly DigestThread[]): DigestThread | undefined {
+  return threads.find((thread) => canReadPlace(null, thread.place));
 }
 
 function digestPost(post: DigestCandidate, body: string | undefined, siteUrl: string, tiers: readonly Tier[]): DigestPost {
