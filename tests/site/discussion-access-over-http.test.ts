@@ -210,7 +210,8 @@ describe("a paid post's discussion", () => {
   it('gives a free member the call to action and not a word of the replies', async () => {
     const page = await get(path(), 'free');
     expect(page.body).toContain('The discussion of this post is for readers of the post');
-    expect(page.body).toContain('Upgrade to Naturalist');
+    expect(page.body).toContain('Join as <strong>Naturalist</strong>');
+    expect(page.body).toContain('payments are not set up on this site yet');
     expect(page.body).not.toContain(paidMark);
     expect(page.body).not.toContain('reply-body');
   });
@@ -225,7 +226,7 @@ describe("a paid post's discussion", () => {
     const response = await postForm(site, path(), { intent: 'reply', body: `Free rider ${run}`, guidelines: 'on' }, cookies.free);
     // Refused as such, with the same call to action.
     expect(response.status).toBe(403);
-    expect(await response.text()).toContain('Upgrade to Naturalist');
+    expect(await response.text()).toContain('Join as <strong>Naturalist</strong>');
     const page = await get(path(), 'paid');
     expect(page.body).toContain(paidMark);
     expect(page.body).not.toContain(`Free rider ${run}`);

@@ -28,6 +28,11 @@ export function createStripeClient(env: Env = process.env): Stripe | undefined {
   });
 }
 
+/** Whether paid tiers can be bought here: a Stripe key is set (start-up has checked it). */
+export function paymentsAreSetUp(env: Env = process.env): boolean {
+  return value(env.STRIPE_SECRET_KEY) !== undefined;
+}
+
 /** What is wrong with the Stripe settings, one sentence each; empty when nothing is. */
 export function checkStripeEnvironment(env: Env = process.env): string[] {
   const key = value(env.STRIPE_SECRET_KEY);
