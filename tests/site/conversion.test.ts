@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { openDatabase } from '../../db/client.ts';
-import { campaigns } from '../../db/schema.ts';
+import { campaigns, members } from '../../db/schema.ts';
+import { upgradeLinkParams, upgradeLinksUntil } from '../../src/server/newsletter/upgrade-link.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
 import { digestPlanFixture } from '../support/digest-plan-fixture.ts';
 import { createDemoPrices, demoTiers as tiers } from './demo-prices.ts';
@@ -27,6 +28,9 @@ let fake: FakeStripe;
 let site: RunningSite;
 let workDir: string;
 let campaignId: string;
+// A subscriber who never signed in: the personal upgrade link's reader.
+const subscriber = { id: 'subscriber2link', email: `letter-reader-${Date.now()}@example.com` };
+const secret = 'conversion-test-secret-long-enough-to-sign-links';
 
 
 beforeAll(async () => {
@@ -40,6 +44,7 @@ beforeAll(async () => {
       .values({ kind: 'digest', status: 'sent', subject, plan: digestPlanFixture({ subject }), createdBy: 'test', createdAt: sentAt, startedAt: sentAt, sentAt })
       .returning({ id: campaigns.id });
     campaignId = row?.id ?? '';
+    await handle.db.insert(members).values({ ...subscriber, newsletter: 'subscribed' });
   } finally {
     await handle.close();
   }
@@ -49,6 +54,7 @@ beforeAll(async () => {
     STRIPE_SECRET_KEY: fake.secretKey,
     STRIPE_WEBHOOK_SECRET: fake.webhookSecret,
     STRIPE_API_BASE: fake.url,
+    COTERIE_SECRET: secret,
   });
   fake.setWebhookUrl(`${site.url}/api/stripe/webhook`);
   await createDemoPrices(fake);
@@ -128,5 +134,46 @@ describe('a reader who came from a digest', () => {
     expect(started.status).toBe(303);
     const created = fake.requests.filter((request) => request.method === 'POST' && request.path === '/v1/checkout/sessions');
     expect(created.at(-1)?.params).toMatchObject({ metadata: { coterie_source: from } });
+  });
+});
+
+describe('a subscriber who follows their own upgrade link from a digest', () => {
+  const personal = () =>
+    upgradeLinkParams({ memberId: subscriber.id, tierId: tier?.id ?? '', campaignId, until: upgradeLinksUntil(new Date()) }, secret);
+  const fields = (link: URLSearchParams) => ({ tier: tier?.id ?? '', interval: 'monthly', from, campaign: campaignId, ...Object.fromEntries(link) });
+
+  it('sees whose checkout it is, with no sign-in first', async () => {
+    const query = new URLSearchParams({ tier: tier?.id ?? '', from, campaign: campaignId, ...Object.fromEntries(personal()) });
+    const page = await (await fetch(at(`/join?${query}`))).text();
+    expect(page).toContain(`Paying as <strong>${subscriber.email}</strong>`);
+    expect(hidden(page, 'sig')).toBe(personal().get('sig'));
+    expect(page).toContain(`Join as ${tier?.name}`);
+  });
+
+  it('goes straight to Checkout for their own address, and is signed in by nothing', async () => {
+    const before = fake.requests.length;
+    const started = await postForm(site, '/join', fields(personal()));
+    expect(started.status).toBe(303);
+    expect(new URL(started.headers.get('location') ?? '').origin).toBe(fake.url);
+    expect(started.headers.getSetCookie().some((cookie) => cookie.startsWith('coterie_session='))).toBe(false);
+    const created = fake.requests.slice(before).filter((request) => request.method === 'POST' && request.path === '/v1/checkout/sessions');
+    expect(created).toHaveLength(1);
+    expect(created[0]?.params).toMatchObject({ client_reference_id: subscriber.id, metadata: { coterie_member_id: subscriber.id, coterie_source: `digest:${campaignId}:${from}` } });
+    const customers = fake.requests.slice(before).filter((request) => request.method === 'POST' && request.path === '/v1/customers');
+    expect(customers[0]?.params).toMatchObject({ email: subscriber.email });
+  });
+
+  it('is sent to sign in, as before, with a link for another tier, a forged one or an expired one', async () => {
+    const otherTier = tiers[1]?.id ?? '';
+    const forged = personal();
+    forged.set('for', 'someoneelse2');
+    const expired = upgradeLinkParams({ memberId: subscriber.id, tierId: tier?.id ?? '', campaignId, until: Math.floor(Date.now() / 1000) - 60 }, secret);
+    for (const form of [{ ...fields(personal()), tier: otherTier }, fields(forged), fields(expired)]) {
+      const before = fake.requests.length;
+      const refused = await postForm(site, '/join', form);
+      expect(refused.status).toBe(303);
+      expect(new URL(refused.headers.get('location') ?? '', site.url).pathname).toBe('/signin');
+      expect(fake.requests.slice(before).some((request) => request.path === '/v1/checkout/sessions')).toBe(false);
+    }
   });
 });

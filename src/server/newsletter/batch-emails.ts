@@ -9,15 +9,16 @@ import { escapeHtml } from '../mail/templates/escape-html.ts';
 import type { BatchSend } from './claim-batch.ts';
 import type { DigestPlan } from './digest/plan.ts';
 import { readerSegment } from './digest/reader-view.ts';
-import { renderDigestEmail } from './digest/render-email.ts';
+import { renderDigestEmail, upgradeUrl } from './digest/render-email.ts';
 import { listUnsubscribeHeaders, unsubscribeLinks } from './unsubscribe-token.ts';
+import { upgradeLinkParams, upgradeLinksUntil } from './upgrade-link.ts';
 
 export interface BatchEmailsInput {
   campaignId: string;
   kind: 'digest' | 'test';
   plan: DigestPlan;
   sends: readonly BatchSend[];
-  /** Signs the unsubscribe links. */
+  /** Signs the unsubscribe and upgrade links. */
   secret: string;
 }
 
@@ -28,6 +29,7 @@ export function batchEmails({ campaignId, kind, plan, sends, secret }: BatchEmai
     preferencesUrl: new URL('/coterie-preferences-link', siteUrl).href,
   };
   const rendered = new Map<string, ReturnType<typeof renderDigestEmail>>();
+  const upgrades = upgradeLinksOf(plan, campaignId);
   return sends.map((send) => {
     const segment = readerSegment(plan, send.reader);
     let email = rendered.get(segment);
@@ -39,8 +41,14 @@ export function batchEmails({ campaignId, kind, plan, sends, secret }: BatchEmai
     // The footer's unsubscribe link opens the preference page too: one-click is for the
     // header, where mail clients POST it; a GET from a link scanner must change nothing.
     const page = links.preferencesUrl;
-    const html = fillLinks(email.html, placeholders, { unsubscribeUrl: escapeHtml(page), preferencesUrl: escapeHtml(page) });
-    const text = fillLinks(email.text, placeholders, { unsubscribeUrl: page, preferencesUrl: page });
+    let html = fillLinks(email.html, placeholders, { unsubscribeUrl: escapeHtml(page), preferencesUrl: escapeHtml(page) });
+    let text = fillLinks(email.text, placeholders, { unsubscribeUrl: page, preferencesUrl: page });
+    // Each upgrade button becomes the recipient's own: Checkout for their address, no sign-in email first.
+    for (const upgrade of upgrades) {
+      const own = `${upgrade.url}&${upgradeLinkParams({ memberId: send.memberId, tierId: upgrade.tierId, campaignId, until: upgrade.until }, secret)}`;
+      html = html.replaceAll(escapeHtml(upgrade.url), escapeHtml(own));
+      text = text.replaceAll(upgrade.url, own);
+    }
     return {
       from: plan.from,
       to: send.email,
@@ -53,6 +61,12 @@ export function batchEmails({ campaignId, kind, plan, sends, secret }: BatchEmai
       tag: kind === 'test' ? 'digest-test' : 'digest',
     };
   });
+}
+
+/** The upgrade links a rendering of this plan can hold, each for the tier that unlocks its post. */
+function upgradeLinksOf(plan: DigestPlan, campaignId: string): { url: string; tierId: string; until: number }[] {
+  const until = upgradeLinksUntil(new Date(plan.until));
+  return plan.posts.flatMap((post) => (post.unlockTier ? [{ url: upgradeUrl(plan.siteUrl, post, post.unlockTier, campaignId), tierId: post.unlockTier.id, until }] : []));
 }
 
 type Links = { unsubscribeUrl: string; preferencesUrl: string };
