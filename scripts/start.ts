@@ -21,6 +21,7 @@ import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
 import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
 import { mailStartupWarning } from '../src/server/mail/outbox-visibility.ts';
 import { buildIsStale } from './build-freshness.ts';
+import { demoPaymentsRefusal, demoPaymentsWanted, startDemoPayments, type DemoPayments } from './demo-payments.ts';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -41,6 +42,17 @@ if (process.env.COTERIE_NO_BUILD !== '1' && buildIsStale(root, contentDir, outDi
 
 process.env.PORT ??= '4321';
 process.env.HOST ??= 'localhost';
+
+// COTERIE_DEMO_PAYMENTS=1: a stand-in Stripe on loopback, so a newcomer can walk the whole join flow.
+let demoPayments: DemoPayments | undefined;
+if (demoPaymentsWanted()) {
+  const refusal = demoPaymentsRefusal();
+  if (refusal) {
+    console.error(refusal);
+    process.exit(1);
+  }
+  demoPayments = await startDemoPayments(resolve(contentDir, 'tiers.yaml'));
+}
 
 let engine: DatabaseEngine;
 try {
@@ -68,7 +80,13 @@ if (stripeProblems.length > 0) {
   console.error('Fix the Stripe settings above (or unset both for a free-only community) and run npm start again.');
   process.exit(1);
 }
-console.log(process.env.STRIPE_SECRET_KEY?.trim() ? 'Payments: Stripe' : 'Payments: not set up (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to sell tiers)');
+console.log(
+  demoPayments
+    ? 'Payments: demo (a stand-in for Stripe on this machine; no money is taken, and a restart forgets it)'
+    : process.env.STRIPE_SECRET_KEY?.trim()
+      ? 'Payments: Stripe'
+      : 'Payments: not set up (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to sell tiers, or COTERIE_DEMO_PAYMENTS=1 to try the join flow)',
+);
 const mailWarning = mailStartupWarning();
 if (mailWarning) console.warn(`Warning: ${mailWarning}`);
 
@@ -91,6 +109,7 @@ const listeningUrl = `http://${host}:${address.port}`;
 const wildcard = address.address === '0.0.0.0' || address.address === '::';
 process.env.SITE_URL ||= `http://${process.env.HOST === 'localhost' || wildcard ? 'localhost' : host}:${address.port}`;
 console.log(`Coterie is listening on ${listeningUrl} (site address ${runtimeSiteUrl().href})`);
+demoPayments?.connect(listeningUrl);
 
 // While this server holds the embedded database, owner commands go through it; on Postgres
 // the digest commands still do, since only the server can compose a digest. The card lives
@@ -122,6 +141,7 @@ async function stop(signal: string) {
   stopNewsletterJob();
   server.closeAllConnections();
   server.close();
+  await demoPayments?.close();
   // PGlite flushes its files on close; leaving without it can lose the last writes.
   await closeDatabase().catch((error: unknown) => console.error('Closing the database failed:', error));
   process.exit(0);
