@@ -44,7 +44,14 @@ export function acquireDataLock(dataDir: string): DataLock {
     const now = new Date();
     const mine: LockHolder = { ...describeSelf(osLock.state === 'held'), startedAt: now.toISOString(), heartbeatAt: now.toISOString() };
     if (osLock.state === 'busy') {
-      throw new Error(describeHeldLock(folder, readHolder(path) ?? unknownHolder, { alive: true, seen: 'os-lock' }));
+      const holder = readHolder(path);
+      throw new Error(
+        holder
+          ? describeHeldLock(folder, holder, { alive: true, seen: 'os-lock' })
+          : // The holder is mid-start, or its lock file was deleted by hand.
+            `The database folder ${folder} is in use: a process on this machine (perhaps in another container) holds the flock on it, ` +
+              `though ${path} does not name it. Stop the other Coterie process using this folder, or set DATABASE_URL to use a Postgres server.`,
+      );
     }
     const here = observer(osLock.state === 'held' ? 'free' : 'unknown');
 
@@ -170,9 +177,6 @@ function describeSelf(osLock: boolean): LockHolder {
     ...(osLock ? { osLock } : {}),
   };
 }
-
-// Busy flock but no readable lock file: the holder is mid-start, or its file was deleted by hand.
-const unknownHolder: LockHolder = { pid: 0, command: 'unknown: the lock file is missing', startedAt: 'an unknown time' };
 
 function observer(osLock: Observer['osLock']): Observer {
   return { pid: process.pid, host: thisHost(), pidNamespace: thisPidNamespace(), osLock, now: new Date() };

@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -208,5 +208,8 @@ describe('a lock this process holds', () => {
     for await (const line of createInterface({ input: child.stdout })) if (line === 'held') break;
     expect(() => take(folder)).toThrow(/holds the flock on the folder/);
     expect(readDataLock(folder)?.pid).toBeDefined();
+    rmSync(join(folder, lockFileName));
+    expect(() => take(folder)).toThrow(/holds the flock on it, though .* does not name it/);
+    expect(existsSync(join(folder, lockFileName))).toBe(false);
   });
 });
