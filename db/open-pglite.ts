@@ -7,6 +7,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { acquireDataLock } from './data-lock.ts';
 import { messageOf } from './error-message.ts';
+import { restrictToOwner } from './owner-only.ts';
 import * as schema from './schema.ts';
 
 // PGlite's in-memory folders are private to one instance, so they need no lock.
@@ -26,6 +27,7 @@ export async function openPglite(dataDir: string, migrationsFolder: string | und
         { cause },
       );
     }
+    if (lock) restrictToOwner(dataDir);
     const db = drizzle({ client, schema });
     if (migrationsFolder !== undefined) {
       try {

@@ -25,6 +25,8 @@ import { loadSiteFile } from '../src/server/cli/site-file.ts';
 import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
 import { createMailer } from '../src/server/mail/mailer.ts';
 
+// Files this command creates (a PGlite folder opened here, say) are the owner's alone.
+process.umask(0o077);
 // Where the caller was: npm runs scripts from the project root and keeps that in INIT_CWD.
 const callerCwd = (process.env.npm_lifecycle_event && process.env.INIT_CWD) || process.cwd();
 // Same folder as `npm start`, which also runs from the project root, whatever the caller's cwd.

@@ -20,6 +20,7 @@ import { stopNotificationEmailJob } from '../src/server/jobs/notification-email-
 import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
 import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
 import { mailStartupWarning } from '../src/server/mail/outbox-visibility.ts';
+import { privateFolderWarnings } from '../src/server/config/private-folders.ts';
 import { buildIsStale } from './build-freshness.ts';
 import { demoPaymentsRefusal, demoPaymentsWanted, startDemoPayments, type DemoPayments } from './demo-payments.ts';
 
@@ -40,6 +41,8 @@ if (process.env.COTERIE_NO_BUILD !== '1' && buildIsStale(root, contentDir, outDi
   }
 }
 
+// Owner-only from here on (the build above stays readable): the database, outbox and lock files.
+process.umask(0o077);
 process.env.PORT ??= '4321';
 process.env.HOST ??= 'localhost';
 
@@ -89,6 +92,7 @@ console.log(
 );
 const mailWarning = mailStartupWarning();
 if (mailWarning) console.warn(`Warning: ${mailWarning}`);
+for (const warning of privateFolderWarnings()) console.warn(`Warning: ${warning}`);
 
 // The adapter's handler serves static files and on-demand routes alike; wrapping it
 // gives static pages the same security headers the middleware gives the rest.

@@ -234,6 +234,8 @@ function snapshot(folder: string): Record<string, [number, number]> {
   const files: Record<string, [number, number]> = {};
   for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
+    // The holder rewrites its lock file with a fresh heartbeat every few seconds.
+    if (entry.name.startsWith(lockFileName)) continue;
     const path = join(entry.parentPath, entry.name);
     const { size, mtimeMs } = statSync(path);
     files[path] = [size, mtimeMs];

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -112,6 +112,8 @@ describe('the PGlite data folder', () => {
   it('keeps data across close and reopen', async () => {
     const dataDir = join(tempFolder(), 'pglite');
     const first = await openDatabase({ dataDir });
+    // Only the owner may read the database, whatever modes PGlite gave its files.
+    expect(openToOthers(dataDir)).toEqual([]);
     const [saved] = await first.db.insert(members).values({ email: 'persist@example.com' }).returning();
     await first.close();
 
@@ -174,4 +176,11 @@ async function collect(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += String(chunk);
   return text;
+}
+
+/** Files and folders in `folder`, itself included, that its group or other users may read. */
+function openToOthers(folder: string): string[] {
+  return [folder, ...readdirSync(folder, { recursive: true, withFileTypes: true }).map((entry) => join(entry.parentPath, entry.name))].filter(
+    (path) => (statSync(path).mode & 0o077) !== 0,
+  );
 }

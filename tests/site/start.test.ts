@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -50,6 +50,8 @@ describe('npm start', () => {
     expect(first.output()).toContain(`Database: embedded PGlite in ${dataDir}`);
     expect((await fetch(url)).status).toBe(200);
     expect(existsSync(join(dataDir, 'coterie.lock'))).toBe(true);
+    // PGlite writes its own files: the server's umask keeps them from other accounts.
+    expect(openToOthers(dataDir)).toEqual([]);
 
     const second = start();
     expect(await second.exited).toBe(1);
@@ -60,3 +62,10 @@ describe('npm start', () => {
     expect(existsSync(join(dataDir, 'coterie.lock'))).toBe(false);
   });
 });
+
+/** Files and folders under `folder` that its group or other users may read. */
+function openToOthers(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, withFileTypes: true })
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((path) => (statSync(path).mode & 0o077) !== 0);
+}

@@ -2,7 +2,7 @@
  * Where a `coterie` command runs. Pure: the entry script gathers the facts (env, the
  * folder's lock holder, the relay card) and does what this says.
  */
-import type { LockHolder } from '../../../db/data-lock.ts';
+import { describeHolder, type LockHolder } from '../../../db/lock-verdict.ts';
 import type { RelayDescription } from './relay-file.ts';
 
 export type DatabaseChoice =
@@ -33,7 +33,7 @@ export function chooseDatabase({ databaseUrl, dataDir, holder, relay }: Database
 /** One line: who holds the folder, why we cannot go through it, and the three ways on. */
 export function describeBusyFolder(dataDir: string, holder: LockHolder, why: string): string {
   return (
-    `The database folder ${dataDir} is in use by pid ${holder.pid} ("${holder.command}"), and ${why}. ` +
+    `The database folder ${dataDir} is in use by ${describeHolder(holder)}, and ${why}. ` +
     'Stop that process and run the command again, or run it while `npm start` serves the site (the command then goes through the server), ' +
     'or set DATABASE_URL to use a Postgres server.'
   );

@@ -49,7 +49,7 @@ function readSecretFile(file: string): string | undefined {
 }
 
 function createSecretFile(file: string): string {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('hex');
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temp, `${secret}\n`, { mode: 0o600 });

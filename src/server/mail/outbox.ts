@@ -11,8 +11,8 @@ import type { Email, Mailer, SentEmail } from './email.ts';
 import { findHttpLinks } from './text-links.ts';
 
 /** `COTERIE_OUTBOX_DIR`, or `data/outbox` under the working directory. */
-export function outboxDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.COTERIE_OUTBOX_DIR?.trim() || 'data/outbox');
+export function outboxDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  return resolve(cwd, env.COTERIE_OUTBOX_DIR?.trim() || 'data/outbox');
 }
 
 // A timestamp (so names sort by time, `:` and `.` made file-name safe) and a random part.
@@ -55,7 +55,8 @@ export function createOutboxMailer({ dir = outboxDir(), log = console.log }: Out
       return sent;
     },
     async send(email: Email): Promise<SentEmail> {
-      await mkdir(dir, { recursive: true });
+      // Owner-only: these messages hold live sign-in links.
+      await mkdir(dir, { recursive: true, mode: 0o700 });
       const repeat = email.idempotencyKey ? await claimedId(dir, email.idempotencyKey) : undefined;
       if (repeat) return { id: repeat };
 
@@ -65,9 +66,9 @@ export function createOutboxMailer({ dir = outboxDir(), log = console.log }: Out
       const file = join(dir, `${id}.json`);
       // Write then rename: a reader (the outbox page, a test) never sees half a file.
       const temp = join(dir, `.${id}.tmp`);
-      await writeFile(temp, JSON.stringify(message, null, 2));
+      await writeFile(temp, JSON.stringify(message, null, 2), { mode: 0o600 });
       await rename(temp, file);
-      if (email.idempotencyKey) await writeFile(keyFile(dir, email.idempotencyKey), id);
+      if (email.idempotencyKey) await writeFile(keyFile(dir, email.idempotencyKey), id, { mode: 0o600 });
 
       log(summaryBlock(email, file));
       return { id };
