@@ -3,13 +3,12 @@
  * the message, moves the thread's activity and counts, makes the author a follower and
  * leaves notifications for those entitled to see it.
  */
-import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { newId } from '../../../db/ids.ts';
 import { replies, threadFollows, threads, type Reply, type Thread } from '../../../db/schema.ts';
 import type { Reader } from '../access/can-read.ts';
-import { checkBody } from './body-rules.ts';
+import { checkBody, hashBody } from './body-rules.ts';
 import { parseMentions } from './mentions.ts';
 import { notifyAboutReply } from './notify.ts';
 import { canWriteInPlace, type Place } from './place-access.ts';
@@ -26,6 +25,7 @@ export type WriteRefusal = {
     | 'empty'
     | 'too_long'
     | 'malformed'
+    | 'too_deep'
     | 'title_missing'
     | 'title_too_long'
     | 'thread_locked'
@@ -46,10 +46,6 @@ const placeRefusals = {
   sign_in_required: 'Sign in to join the conversation.',
   not_allowed_here: 'Your membership does not include writing here.',
 } as const;
-
-function hashBody(body: string): string {
-  return createHash('sha256').update(body.replace(/\s+/g, ' ').trim().toLowerCase()).digest('hex');
-}
 
 export async function startThread(
   db: Database,
