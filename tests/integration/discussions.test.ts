@@ -291,6 +291,17 @@ describe.each(engines)('discussions on $name', (engine) => {
       expect((await startThread(handle.db, { place: spaces.open, author: newcomer, title: 'Later', body: 'A later question.' }, at(10))).ok).toBe(true);
     });
 
+    it('holds when the threads are sent all at once: three of eight are stored', async () => {
+      const start = later(5500);
+      const rusher = await freshAuthor('rusher', { joined: start });
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => startThread(handle.db, { place: spaces.open, author: rusher, title: `Rush ${i}`, body: `Rushed thread ${i}.` }, start)),
+      );
+      expect(results.filter((result) => result.ok)).toHaveLength(3);
+      expect(results.filter((result) => !result.ok).map((result) => !result.ok && result.reason)).toEqual(Array(5).fill('too_fast'));
+      expect(await handle.db.select().from(threads).where(eq(threads.authorId, rusher.id))).toHaveLength(3);
+    });
+
     it('refuses an established member an eleventh thread within 10 minutes', async () => {
       const start = later(6000);
       const regular = await freshAuthor('regular');

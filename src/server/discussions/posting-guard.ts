@@ -2,7 +2,9 @@
  * Everything that must hold before a member's thread or reply is stored, beyond the
  * place's access: accepted guidelines, no mute or ban, within the posting rate, not a
  * repeat. Threads and replies count together. Loads what the pure `decidePosting`
- * needs, and returns its verdict.
+ * needs, and returns its verdict. Call it in the transaction that stores the post: it
+ * locks the member's row, so one member's posts sent at once are checked one by one
+ * (otherwise each would be checked before any other was stored, and all pass).
  */
 import { and, eq, gt, isNotNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
@@ -20,7 +22,8 @@ export async function checkPosting(db: Database, memberId: string, bodyHash: str
   const [member] = await db
     .select({ createdAt: members.createdAt, guidelinesAcceptedAt: members.guidelinesAcceptedAt, role: members.role })
     .from(members)
-    .where(eq(members.id, memberId));
+    .where(eq(members.id, memberId))
+    .for('update');
   if (!member) return { allowed: false, reason: 'banned', message: 'Your account no longer exists.' };
   if (!member.guidelinesAcceptedAt) {
     return { allowed: false, reason: 'guidelines_required', message: 'Before your first post, please read and accept the community guidelines.' };
