@@ -100,7 +100,8 @@ export async function handleThreadForm(
   if (!thread) return refuse(400, 'There is no discussion here yet: reply to start it.');
 
   if (intent === 'follow' || intent === 'unfollow') {
-    await setFollowing(db, member.id, thread.id, intent === 'follow', now);
+    const result = await setFollowing(db, member.id, thread.id, intent === 'follow', now);
+    if (!result.ok) return refuse(403, result.message);
     return { redirect: backTo(view.url, intent === 'follow' ? 'following' : 'unfollowed', 'thread-tools') };
   }
   const threadAction = threadActions.find((action) => action === intent);
@@ -133,12 +134,12 @@ export async function handleThreadForm(
     if (!canWriteInPlace(member, place).allowed) return refuse(403, 'Your membership does not include reacting here.');
     if (thread.hiddenAt || thread.locked) return refuse(403, 'This thread is closed to reactions.');
     if (reply.deletedAt || reply.hiddenAt) return refuse(400, 'That message was deleted.');
-    await toggleReaction(db, member.id, reply, kind, now);
-    return { redirect: backTo(view.url, undefined, anchor) };
+    const result = await toggleReaction(db, member.id, reply, kind, now);
+    return result.ok ? { redirect: backTo(view.url, undefined, anchor) } : refuse(403, result.message);
   }
   if (intent === 'report') {
     const result = await reportReply(db, member.id, reply, typed.reason, now);
-    return result.ok ? { redirect: backTo(view.url, 'reported', anchor) } : refuse(400, result.message);
+    return result.ok ? { redirect: backTo(view.url, 'reported', anchor) } : refuse(result.reason ? 403 : 400, result.message);
   }
   if (intent === 'hide-reply' || intent === 'unhide-reply') {
     const result = await hideReply(db, member, reply, intent === 'hide-reply', now);

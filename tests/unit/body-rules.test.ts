@@ -60,4 +60,17 @@ describe('checkBody', () => {
   it('reports a malformed body as malformed even when it is otherwise empty', () => {
     expect(checkBody('\u0000')).toMatchObject({ ok: false, reason: 'malformed' });
   });
+
+  it('refuses text nested too deep to be shown, naming the line, rather than losing it', () => {
+    expect(checkBody(`${'>'.repeat(19)} still shown`)).toMatchObject({ ok: true });
+    const quoted = checkBody(`\n\nA first line.\n\n${'>'.repeat(21)} lost words`);
+    expect(quoted).toEqual({
+      ok: false,
+      reason: 'too_deep',
+      message: 'Line 5 is inside too many quotes or lists nested in each other (about 20 levels), so it could not be shown. Use fewer levels and post again.',
+    });
+    const list = Array.from({ length: 12 }, (_, i) => `${'  '.repeat(i)}- item ${i}`).join('\n');
+    expect(checkBody(list)).toMatchObject({ ok: false, reason: 'too_deep' });
+    expect(checkBody(list.split('\n').slice(0, 9).join('\n'))).toMatchObject({ ok: true });
+  });
 });

@@ -76,7 +76,7 @@ describe('decidePosting: how fast', () => {
     expect(refused).toMatchObject({ reason: 'too_fast', retryAt: later(30 * minute) });
     if (refused.allowed) throw new Error('expected a refusal');
     expect(refused.message).toBe(
-      'You are posting faster than members can (60 replies per day): you can post again at 14:58 UTC (in 30 minutes).',
+      'You are posting faster than members can (60 posts per day): you can post again at 14:58 UTC (in 30 minutes).',
     );
   });
 
@@ -90,6 +90,28 @@ describe('decidePosting: how fast', () => {
   it('counts a post stamped a little after now as made now', () => {
     const recentPosts = [...posts(2 * minute, 1 * minute), { createdAt: later(5 * second), bodyHash: 'x' }];
     expect(decidePosting(request({ memberSince: newMember, recentPosts }))).toMatchObject({ reason: 'too_fast', retryAt: later(8 * minute) });
+  });
+});
+
+describe('decidePosting: owners and moderators', () => {
+  it('lets staff post a fourth time in 10 minutes, even on a brand-new account', () => {
+    const three = posts(6 * minute, 3 * minute, 1 * minute);
+    expect(decidePosting(request({ memberSince: newMember, recentPosts: three }))).toMatchObject({ reason: 'too_fast' });
+    expect(decidePosting(request({ memberSince: newMember, staff: true, recentPosts: three }))).toEqual({ allowed: true });
+  });
+
+  it('still limits staff, to 30 posts in 10 minutes', () => {
+    const twentyNine = Array.from({ length: 29 }, (_, i) => (i + 1) * 20 * second);
+    expect(decidePosting(request({ staff: true, recentPosts: posts(...twentyNine) }))).toEqual({ allowed: true });
+    const refused = decidePosting(request({ staff: true, recentPosts: posts(...twentyNine, 9 * minute) }));
+    expect(refused).toMatchObject({ allowed: false, reason: 'too_fast', retryAt: later(20 * second) });
+    if (refused.allowed) throw new Error('expected a refusal');
+    expect(refused.message).toBe('You are posting faster than moderators and the owner can (30 posts per 10 minutes): you can post again at 14:29 UTC (in 1 minute).');
+  });
+
+  it('still refuses staff the same text twice, and a ban', () => {
+    expect(decidePosting(request({ staff: true, recentPosts: [{ createdAt: ago(1 * minute), bodyHash: 'this-body' }] }))).toMatchObject({ reason: 'duplicate' });
+    expect(decidePosting(request({ staff: true, restrictions: [{ kind: 'ban', until: null }] }))).toMatchObject({ reason: 'banned' });
   });
 });
 
@@ -138,7 +160,7 @@ describe('decidePosting: bans and mutes', () => {
     const decision = decidePosting(request({ restrictions: [{ kind: 'mute', until: later(90 * minute) }] }));
     expect(decision).toMatchObject({ reason: 'muted', retryAt: later(90 * minute) });
     if (decision.allowed) throw new Error('expected a refusal');
-    expect(decision.message).toBe('You are muted and cannot post replies: you can post again at 15:58 UTC (in 90 minutes).');
+    expect(decision.message).toBe('You are muted and cannot post here: you can post again at 15:58 UTC (in 90 minutes).');
   });
 
   it('ignores restrictions that have ended', () => {
@@ -161,14 +183,14 @@ describe('messages', () => {
     const decision = decidePosting(request({ memberSince: newMember, recentPosts: posts(6 * minute, 3 * minute, 1 * minute) }));
     if (decision.allowed) throw new Error('expected a refusal');
     expect(decision.message).toBe(
-      'You are posting faster than new members can (3 replies per 10 minutes): you can post again at 14:32 UTC (in 4 minutes).',
+      'You are posting faster than new members can (3 posts per 10 minutes): you can post again at 14:32 UTC (in 4 minutes).',
     );
   });
 
   it('speaks of the duplicate', () => {
     const decision = decidePosting(request({ recentPosts: [{ createdAt: ago(2 * minute), bodyHash: 'this-body' }] }));
     if (decision.allowed) throw new Error('expected a refusal');
-    expect(decision.message).toBe('You already posted this same reply a moment ago: you can post again at 14:36 UTC (in 8 minutes).');
+    expect(decision.message).toBe('You already posted this same text a moment ago: you can post again at 14:36 UTC (in 8 minutes).');
   });
 
   it('uses the formatter it is given', () => {
@@ -176,7 +198,7 @@ describe('messages', () => {
       request({ recentPosts: [{ createdAt: ago(2 * minute), bodyHash: 'this-body' }], formatWhen: (at, from) => `in ${(at.getTime() - from.getTime()) / minute} min` }),
     );
     if (decision.allowed) throw new Error('expected a refusal');
-    expect(decision.message).toBe('You already posted this same reply a moment ago: you can post again in 8 min.');
+    expect(decision.message).toBe('You already posted this same text a moment ago: you can post again in 8 min.');
   });
 
   it('rounds the time shown up to the minute, so it is never a time still refused', () => {

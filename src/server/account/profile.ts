@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { members } from '../../../db/schema.ts';
 import { isUniqueViolation } from '../../../db/postgres-errors.ts';
+import { checkRestrictions } from '../discussions/restriction-guard.ts';
 
 export const nameMaxLength = 80;
 export const handlePattern = /^[a-z0-9_]{2,30}$/;
@@ -24,7 +25,10 @@ export function checkProfile(input: { name: string; handle: string }): ProfileRe
   return { ok: true, name: name || null, handle: handle || null };
 }
 
-export async function updateProfile(db: Database, memberId: string, input: { name: string; handle: string }): Promise<ProfileResult> {
+export async function updateProfile(db: Database, memberId: string, input: { name: string; handle: string }, now = new Date()): Promise<ProfileResult> {
+  // Names show beside every message, so a mute or ban stops changing them too.
+  const restricted = await checkRestrictions(db, memberId, 'profile', now);
+  if (!restricted.allowed) return { ok: false, field: 'name', message: restricted.message };
   const checked = checkProfile(input);
   if (!checked.ok) return checked;
   try {

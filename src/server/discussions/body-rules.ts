@@ -1,10 +1,12 @@
 /** What a post body must be before it is stored: checked here, so the form only shows results. */
+import { createHash } from 'node:crypto';
+import { tooDeepFromLine } from './render-markdown.ts';
 
 export const maxBodyLength = 10_000;
 
 export type BodyCheck =
   | { ok: true; body: string }
-  | { ok: false; reason: 'empty' | 'too_long' | 'malformed'; message: string };
+  | { ok: false; reason: 'empty' | 'too_long' | 'malformed' | 'too_deep'; message: string };
 
 // C0 and C1 control characters other than tab and newline (carriage returns are gone by
 // the time this runs), and surrogates: with the `u` flag a paired one reads as a single
@@ -30,7 +32,8 @@ export function checkBody(source: string): BodyCheck {
       message: `The text has a character that cannot be shown (U+${code}) on line ${line}, column ${column}. It usually comes from pasting from another program: delete it and post again.`,
     };
   }
-  const withoutBlankLines = normalized.replace(/^(?:[ \t]*\n)+/, '').trimEnd();
+  const blankLinesAbove = /^(?:[ \t]*\n)*/.exec(normalized)![0];
+  const withoutBlankLines = normalized.slice(blankLinesAbove.length).trimEnd();
   // Four spaces or a tab start an indented code block: that indent is the member's meaning.
   const body = /^(?: {4}|\t)/.test(withoutBlankLines) ? withoutBlankLines : withoutBlankLines.trimStart();
   if (body.replace(invisibleCharacters, '') === '') {
@@ -45,7 +48,21 @@ export function checkBody(source: string): BodyCheck {
       message: `A post can be at most ${count(maxBodyLength)} characters; this one has ${count(length)}, ${count(over)} too many. Shorten it or split it into two posts.`,
     };
   }
+  const deepLine = tooDeepFromLine(body);
+  if (deepLine !== undefined) {
+    const line = deepLine + blankLinesAbove.split('\n').length - 1;
+    return {
+      ok: false,
+      reason: 'too_deep',
+      message: `Line ${line} is inside too many quotes or lists nested in each other (about 20 levels), so it could not be shown. Use fewer levels and post again.`,
+    };
+  }
   return { ok: true, body };
+}
+
+/** The body as the duplicate guard compares it: case and spacing do not make a new post. */
+export function hashBody(body: string): string {
+  return createHash('sha256').update(body.replace(/\s+/g, ' ').trim().toLowerCase()).digest('hex');
 }
 
 function position(text: string, index: number): { line: number; column: number } {

@@ -1,7 +1,8 @@
 /**
  * Editing, deleting and reacting. Authors edit and delete their own messages; staff may
  * delete anyone's. An edit keeps the previous version for moderators; a delete keeps a
- * placeholder so the replies under it keep their place.
+ * placeholder so the replies under it keep their place. A mute or ban stops edits and
+ * new reactions (write-restrictions.ts); deleting and taking a reaction back stay open.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
@@ -9,6 +10,7 @@ import { reactions, replies, replyRevisions, threads, type Reply } from '../../.
 import { checkBody } from './body-rules.ts';
 import { isStaff } from './place-access.ts';
 import { renderMarkdown } from './render-markdown.ts';
+import { checkRestrictions } from './restriction-guard.ts';
 
 /** The small fixed set of reactions. */
 export const reactionKinds = ['thanks', 'agree', 'insightful', 'funny'] as const;
@@ -21,6 +23,8 @@ export type ChangeResult = { ok: true } | { ok: false; reason: string; message: 
 export async function editReply(db: Database, actor: Actor, reply: Reply, source: string, now: Date): Promise<ChangeResult> {
   if (reply.authorId !== actor.id) return { ok: false, reason: 'not_yours', message: 'Only the author can edit a message.' };
   if (reply.deletedAt || reply.hiddenAt) return { ok: false, reason: 'gone', message: 'This message was deleted, so it cannot be edited.' };
+  const restricted = await checkRestrictions(db, actor.id, 'edit', now);
+  if (!restricted.allowed) return { ok: false, reason: restricted.reason, message: restricted.message };
   const body = checkBody(source);
   if (!body.ok) return { ok: false, reason: body.reason, message: body.message };
   if (body.body === reply.bodyMarkdown) return { ok: true };
@@ -41,19 +45,23 @@ export async function deleteReply(db: Database, actor: Actor, reply: Reply, now:
   return { ok: true };
 }
 
+export type ReactionResult = { ok: true; change: 'added' | 'removed' } | { ok: false; reason: 'banned' | 'muted'; message: string };
+
 /** Adds the reaction, or takes it back if the member had given it. */
-export async function toggleReaction(db: Database, memberId: string, reply: Reply, kind: ReactionKind, now: Date): Promise<'added' | 'removed'> {
-  return db.transaction(async (tx) => {
+export async function toggleReaction(db: Database, memberId: string, reply: Reply, kind: ReactionKind, now: Date): Promise<ReactionResult> {
+  const restricted = await checkRestrictions(db, memberId, 'react', now);
+  return db.transaction(async (tx): Promise<ReactionResult> => {
     const removed = await tx
       .delete(reactions)
       .where(and(eq(reactions.replyId, reply.id), eq(reactions.memberId, memberId), eq(reactions.kind, kind)))
       .returning({ kind: reactions.kind });
     if (removed.length > 0) {
       await tx.update(replies).set({ reactionCount: sql`greatest(${replies.reactionCount} - 1, 0)` }).where(eq(replies.id, reply.id));
-      return 'removed' as const;
+      return { ok: true, change: 'removed' };
     }
+    if (!restricted.allowed) return { ok: false, reason: restricted.reason, message: restricted.message };
     await tx.insert(reactions).values({ replyId: reply.id, memberId, kind, createdAt: now }).onConflictDoNothing();
     await tx.update(replies).set({ reactionCount: sql`${replies.reactionCount} + 1` }).where(eq(replies.id, reply.id));
-    return 'added' as const;
+    return { ok: true, change: 'added' };
   });
 }

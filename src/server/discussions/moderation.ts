@@ -7,9 +7,10 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { memberRestrictions, moderationLog, replies, reports, threads, type Reply, type Thread } from '../../../db/schema.ts';
 import { isStaff } from './place-access.ts';
+import { checkRestrictions } from './restriction-guard.ts';
 
 type Actor = { id: string; role: 'owner' | 'moderator' | 'member' };
-export type ModerationResult = { ok: true } | { ok: false; message: string };
+export type ModerationResult = { ok: true } | { ok: false; message: string; reason?: 'banned' | 'muted' };
 
 const notStaff: ModerationResult = { ok: false, message: 'Only moderators and the owner can do that.' };
 
@@ -93,6 +94,8 @@ export async function reportReply(db: Database, reporterId: string, reply: Reply
   if (!why) return { ok: false, message: 'Say briefly what is wrong, so moderators know what to look at.' };
   if (why.length > maxReportReason) return { ok: false, message: `Keep the reason under ${maxReportReason} characters.` };
   if (reply.authorId === reporterId) return { ok: false, message: 'You cannot report your own message; you can edit or delete it.' };
+  const restricted = await checkRestrictions(db, reporterId, 'report', now);
+  if (!restricted.allowed) return { ok: false, reason: restricted.reason, message: restricted.message };
   await db.insert(reports).values({ replyId: reply.id, reporterId, reason: why, createdAt: now }).onConflictDoNothing();
   return { ok: true };
 }

@@ -2,6 +2,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { members, threadFollows } from '../../../db/schema.ts';
+import { checkRestrictions } from './restriction-guard.ts';
 
 export async function acceptGuidelines(db: Database, memberId: string, now: Date): Promise<void> {
   await db.update(members).set({ guidelinesAcceptedAt: now }).where(and(eq(members.id, memberId), isNull(members.guidelinesAcceptedAt)));
@@ -12,9 +13,18 @@ export async function hasAcceptedGuidelines(db: Database, memberId: string): Pro
   return Boolean(row?.at);
 }
 
-export async function setFollowing(db: Database, memberId: string, threadId: string, follow: boolean, now: Date): Promise<void> {
-  if (follow) await db.insert(threadFollows).values({ threadId, memberId, createdAt: now }).onConflictDoNothing();
-  else await db.delete(threadFollows).where(and(eq(threadFollows.threadId, threadId), eq(threadFollows.memberId, memberId)));
+export type FollowResult = { ok: true } | { ok: false; reason: 'banned' | 'muted'; message: string };
+
+/** Leaving is always possible; following is a write a mute or ban stops. */
+export async function setFollowing(db: Database, memberId: string, threadId: string, follow: boolean, now: Date): Promise<FollowResult> {
+  if (!follow) {
+    await db.delete(threadFollows).where(and(eq(threadFollows.threadId, threadId), eq(threadFollows.memberId, memberId)));
+    return { ok: true };
+  }
+  const restricted = await checkRestrictions(db, memberId, 'follow', now);
+  if (!restricted.allowed) return { ok: false, reason: restricted.reason, message: restricted.message };
+  await db.insert(threadFollows).values({ threadId, memberId, createdAt: now }).onConflictDoNothing();
+  return { ok: true };
 }
 
 export async function isFollowing(db: Database, memberId: string, threadId: string): Promise<boolean> {

@@ -1,15 +1,20 @@
 /**
- * Whether a member may post a reply right now, and if not, why and from when. Pure: the
- * route loads the member's posts since `now - postingLookbackMs(policy)` (deleted ones
- * too, or delete-and-repost would dodge the limits) and their restrictions, then asks.
+ * Whether a member may post right now (start a thread or reply: both count alike), and
+ * if not, why and from when. Pure: the route loads the member's threads and replies since
+ * `now - postingLookbackMs(policy)` (deleted ones too, or delete-and-repost would dodge
+ * the limits) and their restrictions, then asks.
  */
+import { formatWhenUtc } from './retry-time-words.ts';
+import { restrictionAt, type Restriction } from './write-restrictions.ts';
+
+export { formatWhenUtc };
 
 const minute = 60 * 1000;
 const hour = 60 * minute;
 const day = 24 * hour;
 
 export interface PostingLimit {
-  /** Replies allowed within any window of `windowMs`. */
+  /** Posts (threads and replies) allowed within any window of `windowMs`. */
   posts: number;
   windowMs: number;
 }
@@ -19,6 +24,8 @@ export interface PostingPolicy {
   newMemberForMs: number;
   newMemberLimits: readonly PostingLimit[];
   memberLimits: readonly PostingLimit[];
+  /** Owners and moderators, however new their account. */
+  staffLimits: readonly PostingLimit[];
   /** The same body again within this long is taken for a double submit. */
   duplicateWindowMs: number;
 }
@@ -29,17 +36,22 @@ export const defaultPostingPolicy: PostingPolicy = {
   // fresh account post more in its first day than an established member may.
   newMemberLimits: [{ posts: 3, windowMs: 10 * minute }, { posts: 60, windowMs: day }],
   memberLimits: [{ posts: 10, windowMs: 10 * minute }, { posts: 60, windowMs: day }],
+  // Staff answer questions in bursts and open a community with many threads; the limit
+  // stays so that a script on a stolen staff session cannot flood every space.
+  staffLimits: [{ posts: 30, windowMs: 10 * minute }, { posts: 300, windowMs: day }],
   duplicateWindowMs: 10 * minute,
 };
 
 export interface PostingRequest {
   now: Date;
   memberSince: Date;
+  /** An owner or moderator: `staffLimits` apply. */
+  staff?: boolean;
   /** The member's own posts within `postingLookbackMs(policy)`; older ones are ignored anyway. */
   recentPosts: readonly { createdAt: Date; bodyHash: string }[];
   bodyHash: string;
   /** Every restriction on record; those that ended at or before `now` no longer count. */
-  restrictions: readonly { kind: 'mute' | 'ban'; until: Date | null }[];
+  restrictions: readonly Restriction[];
   /** Words after "you can post again", e.g. "at 14:32 (in 4 minutes)"; the default speaks UTC. */
   formatWhen?: (at: Date, now: Date) => string;
 }
@@ -52,8 +64,11 @@ export type PostingDecision =
 
 /** How far back `recentPosts` must reach for this policy. */
 export function postingLookbackMs(policy: PostingPolicy = defaultPostingPolicy): number {
-  const windows = [...policy.newMemberLimits, ...policy.memberLimits].map((limit) => limit.windowMs);
-  return Math.max(policy.duplicateWindowMs, ...windows);
+  return Math.max(policy.duplicateWindowMs, ...allLimits(policy).map((limit) => limit.windowMs));
+}
+
+function allLimits(policy: PostingPolicy): PostingLimit[] {
+  return [...policy.newMemberLimits, ...policy.memberLimits, ...policy.staffLimits];
 }
 
 /**
@@ -74,25 +89,24 @@ export function decidePosting(request: PostingRequest, policy: PostingPolicy = d
 type Block =
   | { reason: 'banned' | 'muted' }
   | { reason: 'duplicate' }
-  | { reason: 'too_fast'; limit: PostingLimit; newMember: boolean };
+  | { reason: 'too_fast'; limit: PostingLimit; who: 'new members' | 'members' | 'moderators and the owner' };
 
 // Everything below is a function of the moment `t`, so the retry search can ask it again later.
 function blockAt(request: PostingRequest, policy: PostingPolicy, t: number): Block | undefined {
-  const active = (kind: 'mute' | 'ban') =>
-    request.restrictions.some((r) => r.kind === kind && (r.until === null || r.until.getTime() > t));
-  if (active('ban')) return { reason: 'banned' };
-  if (active('mute')) return { reason: 'muted' };
+  const restricted = restrictionAt(request.restrictions, t);
+  if (restricted) return { reason: restricted };
 
   const times = request.recentPosts.map((post) => ({ at: postedAt(post, request.now.getTime()), post }));
   const within = (windowMs: number) => times.filter(({ at }) => at > t - windowMs && at <= t);
   if (within(policy.duplicateWindowMs).some(({ post }) => post.bodyHash === request.bodyHash)) return { reason: 'duplicate' };
 
   const newMember = t - request.memberSince.getTime() < policy.newMemberForMs;
-  const limits = newMember ? policy.newMemberLimits : policy.memberLimits;
+  const who = request.staff ? 'moderators and the owner' : newMember ? 'new members' : 'members';
+  const limits = request.staff ? policy.staffLimits : newMember ? policy.newMemberLimits : policy.memberLimits;
   // Of several exceeded limits, name the longest: it is the one that decides the wait.
   const exceeded = limits.filter((limit) => within(limit.windowMs).length >= limit.posts);
   const longest = exceeded.sort((a, b) => b.windowMs - a.windowMs)[0];
-  return longest && { reason: 'too_fast', limit: longest, newMember };
+  return longest && { reason: 'too_fast', limit: longest, who };
 }
 
 // The answer only changes when a restriction ends, a post leaves a window or the member
@@ -100,7 +114,7 @@ function blockAt(request: PostingRequest, policy: PostingPolicy, t: number): Blo
 function earliestRetry(request: PostingRequest, policy: PostingPolicy): Date | null {
   if (request.restrictions.some((r) => r.until === null)) return null;
   const now = request.now.getTime();
-  const windows = [policy.duplicateWindowMs, ...[...policy.newMemberLimits, ...policy.memberLimits].map((limit) => limit.windowMs)];
+  const windows = [policy.duplicateWindowMs, ...allLimits(policy).map((limit) => limit.windowMs)];
   const moments = [
     request.memberSince.getTime() + policy.newMemberForMs,
     ...request.restrictions.flatMap((r) => (r.until ? [r.until.getTime()] : [])),
@@ -123,14 +137,13 @@ function describe(block: Block, when: string | null): string {
     case 'banned':
       return then('You are banned from posting here', '. A moderator can lift the ban.');
     case 'muted':
-      return then('You are muted and cannot post replies', '. A moderator can lift the mute.');
+      return then('You are muted and cannot post here', '. A moderator can lift the mute.');
     case 'duplicate':
-      return then('You already posted this same reply a moment ago', '.');
+      return then('You already posted this same text a moment ago', '.');
     case 'too_fast': {
       const { posts, windowMs } = block.limit;
-      const rate = `${posts} ${posts === 1 ? 'reply' : 'replies'} per ${describeWindow(windowMs)}`;
-      const who = block.newMember ? 'new members' : 'members';
-      return then(`You are posting faster than ${who} can (${rate})`, '.');
+      const rate = `${posts} ${posts === 1 ? 'post' : 'posts'} per ${describeWindow(windowMs)}`;
+      return then(`You are posting faster than ${block.who} can (${rate})`, '.');
     }
   }
 }
@@ -142,22 +155,4 @@ function describeWindow(windowMs: number): string {
   if (windowMs % hour === 0) return `${windowMs / hour} hours`;
   const minutes = Math.ceil(windowMs / minute);
   return minutes === 1 ? 'minute' : `${minutes} minutes`;
-}
-
-/** "at 14:32 UTC (in 4 minutes)", or "on 2025-03-07 at 09:00 UTC (in 3 days)" past today. */
-export function formatWhenUtc(at: Date, now: Date): string {
-  // Shown to the minute, rounded up, so the time named is never one that is refused.
-  const shown = new Date(Math.ceil(at.getTime() / minute) * minute);
-  const iso = shown.toISOString();
-  const sameDay = iso.slice(0, 10) === now.toISOString().slice(0, 10);
-  const clock = `at ${iso.slice(11, 16)} UTC`;
-  return `${sameDay ? clock : `on ${iso.slice(0, 10)} ${clock}`} (in ${describeWait(shown.getTime() - now.getTime())})`;
-}
-
-function describeWait(ms: number): string {
-  const minutes = Math.max(1, Math.ceil(ms / minute));
-  if (minutes < 120) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-  const hours = Math.round(ms / hour);
-  if (hours < 48) return `about ${hours} hours`;
-  return `about ${Math.round(ms / day)} days`;
 }

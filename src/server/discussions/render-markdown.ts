@@ -35,6 +35,19 @@ markdown.linkify.set({ fuzzyLink: false, fuzzyEmail: true, fuzzyIP: false });
 markdown.validateLink = isAllowedHref;
 markdown.core.ruler.push('mentions', (state) => linkMentions(state));
 
+// Past `maxNesting` levels of quotes and lists, markdown-it stops reading blocks and drops
+// the rest of the text without a word. This notes the first line it would drop, so the
+// body can be refused with a reason instead (see body-rules.ts).
+const tokenizeBlocks = markdown.block.tokenize.bind(markdown.block);
+markdown.block.tokenize = (state, startLine, endLine) => {
+  const line = state.skipEmptyLines(startLine);
+  const env = state.env as ParseEnv;
+  if (state.level >= markdown.options.maxNesting && line < endLine && state.sCount[line]! >= state.blkIndent) env.tooDeepFromLine ??= line + 1;
+  tokenizeBlocks(state, startLine, endLine);
+};
+
+type ParseEnv = { mentions?: unknown; tooDeepFromLine?: number };
+
 const linkRel = 'nofollow ugc noopener';
 
 const sanitizeOptions: sanitizeHtml.IOptions = {
@@ -81,8 +94,13 @@ export function parseMarkdown(source: string): { tokens: Token[]; mentions: stri
 }
 
 function parse(source: string) {
-  const env: { mentions?: unknown } = {};
+  const env: ParseEnv = {};
   return { tokens: markdown.parse(source, env), env };
+}
+
+/** The first line (from 1) that sits too deep in quotes and lists to be shown, if any. */
+export function tooDeepFromLine(source: string): number | undefined {
+  return parse(source).env.tooDeepFromLine;
 }
 
 /**

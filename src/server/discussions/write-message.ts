@@ -3,13 +3,12 @@
  * the message, moves the thread's activity and counts, makes the author a follower and
  * leaves notifications for those entitled to see it.
  */
-import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { newId } from '../../../db/ids.ts';
 import { replies, threadFollows, threads, type Reply, type Thread } from '../../../db/schema.ts';
 import type { Reader } from '../access/can-read.ts';
-import { checkBody } from './body-rules.ts';
+import { checkBody, hashBody } from './body-rules.ts';
 import { parseMentions } from './mentions.ts';
 import { notifyAboutReply } from './notify.ts';
 import { canWriteInPlace, type Place } from './place-access.ts';
@@ -26,6 +25,7 @@ export type WriteRefusal = {
     | 'empty'
     | 'too_long'
     | 'malformed'
+    | 'too_deep'
     | 'title_missing'
     | 'title_too_long'
     | 'thread_locked'
@@ -47,10 +47,6 @@ const placeRefusals = {
   not_allowed_here: 'Your membership does not include writing here.',
 } as const;
 
-function hashBody(body: string): string {
-  return createHash('sha256').update(body.replace(/\s+/g, ' ').trim().toLowerCase()).digest('hex');
-}
-
 export async function startThread(
   db: Database,
   input: { place: Extract<Place, { kind: 'space' }>; author: Author | null; title: string; body: string },
@@ -64,16 +60,19 @@ export async function startThread(
   if (title.length > maxTitleLength) return { ok: false, reason: 'title_too_long', message: `A title can be at most ${maxTitleLength} characters (this one is ${title.length}).` };
   const body = checkBody(input.body);
   if (!body.ok) return { ok: false, reason: body.reason, message: body.message };
-  const guard = await checkPosting(db, author.id, hashBody(body.body), now);
-  if (!guard.allowed) return { ok: false, reason: guard.reason, message: guard.message };
+  const bodyHtml = renderMarkdown(body.body).html;
 
-  const [thread] = await db
-    .insert(threads)
-    .values({ spaceId: input.place.id, authorId: author.id, title, bodyMarkdown: body.body, bodyHtml: renderMarkdown(body.body).html, createdAt: now, lastActivityAt: now })
-    .returning();
-  if (!thread) throw new Error('Creating a thread returned no row.');
-  await db.insert(threadFollows).values({ threadId: thread.id, memberId: author.id, createdAt: now }).onConflictDoNothing();
-  return { ok: true, thread };
+  return db.transaction(async (tx): Promise<{ ok: true; thread: Thread } | WriteRefusal> => {
+    const guard = await checkPosting(tx, author.id, hashBody(body.body), now);
+    if (!guard.allowed) return { ok: false, reason: guard.reason, message: guard.message };
+    const [thread] = await tx
+      .insert(threads)
+      .values({ spaceId: input.place.id, authorId: author.id, title, bodyMarkdown: body.body, bodyHtml, createdAt: now, lastActivityAt: now })
+      .returning();
+    if (!thread) throw new Error('Creating a thread returned no row.');
+    await tx.insert(threadFollows).values({ threadId: thread.id, memberId: author.id, createdAt: now }).onConflictDoNothing();
+    return { ok: true, thread };
+  });
 }
 
 /** The thread under a post, created with the post's first message. */
@@ -107,12 +106,13 @@ export async function addReply(
   const body = checkBody(input.body);
   if (!body.ok) return { ok: false, reason: body.reason, message: body.message };
   const bodyHash = hashBody(body.body);
-  const guard = await checkPosting(db, author.id, bodyHash, now);
-  if (!guard.allowed) return { ok: false, reason: guard.reason, message: guard.message };
+  const bodyHtml = renderMarkdown(body.body).html;
 
   const id = newId();
-  const reply = await db.transaction(async (tx) => {
-    const [stored] = await tx
+  const stored = await db.transaction(async (tx): Promise<Reply | WriteRefusal | undefined> => {
+    const guard = await checkPosting(tx, author.id, bodyHash, now);
+    if (!guard.allowed) return { ok: false, reason: guard.reason, message: guard.message };
+    const [row] = await tx
       .insert(replies)
       .values({
         id,
@@ -123,7 +123,7 @@ export async function addReply(
         depth: parent ? parent.depth + 1 : 0,
         authorId: author.id,
         bodyMarkdown: body.body,
-        bodyHtml: renderMarkdown(body.body).html,
+        bodyHtml,
         bodyHash,
         createdAt: now,
       })
@@ -133,9 +133,11 @@ export async function addReply(
       .set({ lastActivityAt: now, replyCount: sql`${threads.replyCount} + 1` })
       .where(and(eq(threads.id, thread.id)));
     await tx.insert(threadFollows).values({ threadId: thread.id, memberId: author.id, createdAt: now }).onConflictDoNothing();
-    return stored;
+    return row;
   });
-  if (!reply) throw new Error('Storing a reply returned no row.');
+  if (!stored) throw new Error('Storing a reply returned no row.');
+  if ('ok' in stored) return stored;
+  const reply = stored;
   await notifyAboutReply(db, { place, thread, reply, parent, mentions: parseMentions(body.body) }, now);
   return { ok: true, reply };
 }
