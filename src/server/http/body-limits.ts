@@ -20,6 +20,9 @@ const endpointBodyLimits: ReadonlyMap<string, number> = new Map([
   ['/api/cli', 2 * mib],
 ]);
 
+/** The largest limit of all: the adapter's own ceiling, for a server run without `npm start`. */
+export const largestBodyLimit = Math.max(pageBodyLimit, ...endpointBodyLimits.values());
+
 /** The limit for a request target such as `/api/cli?x=1` (the query does not matter). */
 export function bodyLimitFor(target: string): number {
   const path = target.split(/[?#]/, 1)[0] ?? '';
