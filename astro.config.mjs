@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import devDatabaseLock from './src/integrations/dev-database-lock.ts';
 import pagefind from './src/integrations/pagefind.ts';
 import publicPostsOutOfServer from './src/integrations/public-posts-out-of-server.ts';
+import { largestBodyLimit } from './src/server/http/body-limits.ts';
 
 // Where the creator's community lives; tests and benchmarks point it at generated copies.
 const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
@@ -31,7 +32,9 @@ export default defineConfig({
   trailingSlash: 'ignore',
   output: 'static',
   outDir: process.env.COTERIE_OUT_DIR ?? './dist',
-  adapter: node({ mode: 'standalone' }),
+  // `npm start` refuses bodies over their address's limit before the adapter reads them;
+  // this ceiling (instead of the adapter's 1 GiB) holds where dist/server/entry.mjs runs alone.
+  adapter: node({ mode: 'standalone', bodySizeLimit: largestBodyLimit }),
   integrations: [mdx(), pagefind(), publicPostsOutOfServer(contentDir), devDatabaseLock()],
   // Social cards must be PNG, so covers drawn as SVG are rasterised for them. The SVGs
   // come from the creator's own repository, not from visitors, so processing them is safe.

@@ -1,6 +1,7 @@
 /**
- * Runs before every on-demand route. It refuses cross-site writes, identifies the
- * member behind the session cookie (`locals.member`), and adds the security headers.
+ * Runs before every on-demand route. It refuses cross-site writes and forms a page could
+ * not read, identifies the member behind the session cookie (`locals.member`), and adds
+ * the security headers.
  * It never decides who may read what: the route serving the content asks `canRead`.
  */
 import { defineMiddleware } from 'astro:middleware';
@@ -9,6 +10,7 @@ import { sessionCookieAttributes, sessionCookieName } from './server/auth/cookie
 import { identifyMember } from './server/auth/current-member.ts';
 import { runtimeSiteUrl } from './server/config/site-url.ts';
 import { checkCrossSite } from './server/http/cross-site-check.ts';
+import { refuseUnreadableRequest } from './server/http/refuse-unreadable-request.ts';
 import { securityHeaders } from './server/http/security-headers.ts';
 import { getAppSecret } from './server/config/app-secret.ts';
 import { ensureNewsletterJob } from './server/jobs/newsletter-job.ts';
@@ -64,6 +66,10 @@ export const onRequest = defineMiddleware(async (context, next) => {
       }),
     );
   }
+
+  // A form the page could not read, or a path naming nothing: refused before any page runs.
+  const unreadable = await refuseUnreadableRequest({ request: context.request, pathname: context.url.pathname, params: context.params });
+  if (unreadable) return withSecurityHeaders(unreadable);
 
   const cookieName = sessionCookieName(siteUrl);
   const token = context.cookies.get(cookieName)?.value;

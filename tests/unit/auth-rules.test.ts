@@ -37,8 +37,24 @@ describe('safeNextPath', () => {
     ['/signin/check', '/'],
     [null, '/'],
     ['', '/'],
+    // Redirect headers carry bytes: anything past printable ASCII is percent-encoded.
+    ['/日本', '/%E6%97%A5%E6%9C%AC'],
+    ['/posts/a。b', '/posts/a%E3%80%82b'],
+    ['/posts/a\u2028b', '/posts/a%E2%80%A8b'],
+    ['/search?q=caf\u00e9 noir#top', '/search?q=caf%C3%A9%20noir#top'],
+    ['/posts/\u{1F989}', '/posts/%F0%9F%A6%89'],
+    ['/%E6%97%A5%E6%9C%AC', '/%E6%97%A5%E6%9C%AC'],
+    ['/posts/\ud800', '/'],
   ])('%s → %s', (input, expected) => {
     expect(safeNextPath(input)).toBe(expected);
+  });
+  it('is idempotent and yields only printable ASCII', () => {
+    for (const input of ['/日本', '/a\u2028b', '/x?y=ü', '/posts/badgers']) {
+      const once = safeNextPath(input);
+      expect(safeNextPath(once)).toBe(once);
+      expect(once).toMatch(/^[\x21-\x7e]+$/);
+      expect(() => new Headers({ Location: once })).not.toThrow();
+    }
   });
 });
 

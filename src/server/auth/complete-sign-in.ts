@@ -9,6 +9,7 @@ import { members, type LoginToken, type Member } from '../../../db/schema.ts';
 import { ensureMember } from '../members/ensure-member.ts';
 import { isUniqueViolation } from '../../../db/postgres-errors.ts';
 import { roleAfterSignIn } from './owner-role.ts';
+import { safeNextPath } from './safe-next-path.ts';
 import { createSession, type NewSessionToken } from './sessions.ts';
 
 export type SignInCompletion =
@@ -40,7 +41,9 @@ export async function completeSignIn(
   if (!updated) return { ok: false, reason: 'member_gone' };
   const session = await createSession(db, updated.id, now, context.userAgent);
   // With nowhere in particular to go, the account page: static pages cannot greet anyone.
-  const nextPath = token.nextPath === '/' ? '/account?done=signed-in' : token.nextPath;
+  // Checked again on the way out: a link issued before its path was encoded must not fail now.
+  const next = safeNextPath(token.nextPath);
+  const nextPath = next === '/' ? '/account?done=signed-in' : next;
   return { ok: true, member: updated, session, nextPath };
 }
 
@@ -65,5 +68,5 @@ async function completeEmailChange(
   }
   if (!updated) return { ok: false, reason: 'member_gone' };
   const session = await createSession(db, updated.id, context.now, context.userAgent);
-  return { ok: true, member: updated, session, nextPath: token.nextPath, previousEmail: current.email };
+  return { ok: true, member: updated, session, nextPath: safeNextPath(token.nextPath), previousEmail: current.email };
 }
