@@ -50,7 +50,7 @@ describe.each(engines)('profile names on $name', (engine) => {
     expect(await profileOf(ids.owner)).toEqual({ name: 'Wren', handle: 'wren' });
   });
 
-  it("refuses a moderator the owner's handle", async () => {
-    expect(await updateProfile(db, ids.moderator, { name: 'Moss', handle: 'wren' }, community)).toMatchObject({ ok: false, field: 'handle' });
+  it("refuses a moderator a look-alike of the owner's handle", async () => {
+    expect(await updateProfile(db, ids.moderator, { name: 'Moss', handle: 'the_wren' }, community)).toMatchObject({ ok: false, field: 'handle' });
   });
 });
