@@ -13,9 +13,15 @@ export const spaceSchema = z.object({
   read: accessSchema.default('members'),
   /** Who may start threads and reply: like `read`; "public" means any signed-in member. */
   post: accessSchema.default('members'),
+  /**
+   * Also list the space on /community for readers who may not read it: its name,
+   * description and what unlocks it, never its threads. Off by default, so a space one
+   * may not read stays invisible (its page answers 404 either way).
+   */
+  listed: z.boolean().default(false),
   /** Position on /community, smallest first; ties keep file order. */
   order: z.number().int().default(0),
-  /** A pinned first thread, created by the owner the first time the space is seen. */
+  /** A pinned first thread, written by the owner when the server starts. */
   welcome: z
     .object({
       /** The thread's title. */

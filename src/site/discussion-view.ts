@@ -4,7 +4,8 @@
  */
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
-import { members, notifications, reactions, replies, threads, type Thread } from '../../db/schema.ts';
+import { members, notifications, reactions, replies, threads, type MemberRole, type Thread } from '../../db/schema.ts';
+import { memberLabel } from '../server/members/member-label.ts';
 import { reactionKinds, type ReactionKind } from '../server/discussions/change-message.ts';
 import type { Place } from '../server/discussions/place-access.ts';
 import { replySorts, type ReplySort } from '../server/discussions/thread-reading.ts';
@@ -29,28 +30,21 @@ export async function findThreadHome(thread: Thread): Promise<ThreadHome | undef
   return post && { place: postPlace(post), post };
 }
 
-export type AuthorInfo = { name: string | null; handle: string | null };
+export type AuthorInfo = { name: string | null; handle: string | null; role: MemberRole };
 
-/** Display names of the given members, by id. */
+/** Display names and roles of the given members, by id. */
 export async function loadAuthors(db: Database, ids: readonly (string | null)[]): Promise<Map<string, AuthorInfo>> {
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await db.select({ id: members.id, name: members.name, handle: members.handle }).from(members).where(inArray(members.id, wanted));
-  return new Map(rows.map((row) => [row.id, { name: row.name, handle: row.handle }]));
+  const rows = await db.select({ id: members.id, name: members.name, handle: members.handle, role: members.role }).from(members).where(inArray(members.id, wanted));
+  return new Map(rows.map((row) => [row.id, { name: row.name, handle: row.handle, role: row.role }]));
 }
 
-/**
- * name, else @handle, else "Member <4 characters of the id>" — stable and distinct, so
- * two nameless members in one thread can be told apart, and revealing nothing. A deleted
- * account is a "Former member".
- */
-export function authorLabel(authorId: string | null, authors: ReadonlyMap<string, AuthorInfo>): string {
+/** An author as `memberLabel` names them; a deleted account is a "Former member". */
+export function authorLabel(authorId: string | null, authors: ReadonlyMap<string, AuthorInfo>, communityName: string): string {
   if (authorId === null) return 'Former member';
-  return memberLabel(authorId, authors.get(authorId));
-}
-
-export function memberLabel(memberId: string, author: { name: string | null; handle: string | null } | undefined | null): string {
-  return author?.name || (author?.handle ? `@${author.handle}` : `Member ${memberId.slice(0, 4)}`);
+  const author = authors.get(authorId);
+  return memberLabel({ id: authorId, name: author?.name ?? null, handle: author?.handle ?? null, role: author?.role }, { audience: 'everyone', communityName });
 }
 
 export type ReactionTally = { count: number; mine: boolean };
@@ -153,7 +147,7 @@ export async function loadNotifications(db: Database, memberId: string, limit = 
       actorId: notifications.actorId,
       thread: threads,
       reply: { bodyMarkdown: replies.bodyMarkdown, deletedAt: replies.deletedAt, hiddenAt: replies.hiddenAt },
-      actor: { name: members.name, handle: members.handle },
+      actor: { name: members.name, handle: members.handle, role: members.role },
     })
     .from(notifications)
     .innerJoin(threads, eq(threads.id, notifications.threadId))

@@ -216,7 +216,7 @@ describe.each(engines)('discussions on $name', (engine) => {
       expect(await setFollowing(handle.db, restricted.id, started.thread.id, true, t(7))).toMatchObject({ ok: false, reason });
       // Posting opened a follow: leaving is allowed, following again is not.
       expect(await setFollowing(handle.db, restricted.id, started.thread.id, false, t(7))).toEqual({ ok: true });
-      const profile = await updateProfile(handle.db, restricted.id, { name: 'Fern Gully', handle: `fern_${kind}` }, t(8));
+      const profile = await updateProfile(handle.db, restricted.id, { name: 'Fern Gully', handle: `fern_${kind}` }, { name: 'The Hedgerow', ownerEmail: 'wren@hedgerow.example', senderName: 'Wren' }, t(8));
       expect(profile).toMatchObject({ ok: false, field: 'name' });
       if (!profile.ok) expect(profile.message).toContain(`You are ${reason}`);
       // Deleting one's own message and reposting it: the delete is allowed, the repost is not.

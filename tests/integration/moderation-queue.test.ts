@@ -132,7 +132,7 @@ describe.each(engines)('the moderation queue on $name', (engine) => {
     expect(await checkPosting(db, writer.id, 'hash-1', ends)).toEqual({ allowed: true });
 
     const active = (await loadActiveRestrictions(db, at(day + minute))).filter((row) => row.memberId === writer.id);
-    expect(active).toMatchObject([{ kind: 'mute', until: ends, reason: 'Cooling off', member: '@loud', createdBy: 'Moss (@moss)' }]);
+    expect(active).toMatchObject([{ kind: 'mute', until: ends, reason: 'Cooling off', member: '@loud', createdBy: 'Moss (@moss) · Moderator' }]);
     expect(await loadActiveRestrictions(db, ends)).toEqual([]);
     expect(await logFor(writer.id)).toEqual(['mute']);
   });
@@ -201,7 +201,7 @@ describe.each(engines)('the moderation queue on $name', (engine) => {
     const times = log.map((entry) => entry.createdAt.getTime());
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     const mute = log.find((entry) => entry.action === 'mute');
-    expect(mute).toMatchObject({ actor: 'Moss (@moss)', target: '@loud', targetKind: 'member' });
+    expect(mute).toMatchObject({ actor: 'Moss (@moss) · Moderator', target: '@loud', targetKind: 'member' });
     expect(mute?.detail).toContain('Cooling off');
     const hidden = log.find((entry) => entry.action === 'hide-reply');
     expect(hidden?.href).toMatch(new RegExp(`^/t/${topic.id}/r/[a-z0-9]+$`));

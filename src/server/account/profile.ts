@@ -4,6 +4,8 @@ import type { Database } from '../../../db/client.ts';
 import { members } from '../../../db/schema.ts';
 import { isUniqueViolation } from '../../../db/postgres-errors.ts';
 import { checkRestrictions } from '../discussions/restriction-guard.ts';
+import { loadReservedNames, type CommunityNames } from '../members/load-reserved-names.ts';
+import { checkNameNotReserved, type NameUser, type ReservedName } from '../members/reserved-names.ts';
 
 export const nameMaxLength = 80;
 export const handlePattern = /^[a-z0-9_]{2,30}$/;
@@ -25,12 +27,32 @@ export function checkProfile(input: { name: string; handle: string }): ProfileRe
   return { ok: true, name: name || null, handle: handle || null };
 }
 
-export async function updateProfile(db: Database, memberId: string, input: { name: string; handle: string }, now = new Date()): Promise<ProfileResult> {
+/** Refuses a name or handle readers would take for the community's or a staff member's. */
+export function checkNotImpersonating(profile: { name?: string | null; handle?: string | null }, user: NameUser, reserved: readonly ReservedName[]): ProfileResult {
+  if (profile.handle && !checkNameNotReserved(profile.handle, user, reserved).ok) {
+    return { ok: false, field: 'handle', message: `@${profile.handle} looks too much like the community's name or a staff member's. Choose another handle.` };
+  }
+  if (profile.name && !checkNameNotReserved(profile.name, user, reserved).ok) {
+    return { ok: false, field: 'name', message: `“${profile.name}” looks too much like the community's name or a staff member's. Choose another name.` };
+  }
+  return { ok: true };
+}
+
+export async function updateProfile(
+  db: Database,
+  memberId: string,
+  input: { name: string; handle: string },
+  community: CommunityNames,
+  now = new Date(),
+): Promise<ProfileResult> {
   // Names show beside every message, so a mute or ban stops changing them too.
   const restricted = await checkRestrictions(db, memberId, 'profile', now);
   if (!restricted.allowed) return { ok: false, field: 'name', message: restricted.message };
   const checked = checkProfile(input);
   if (!checked.ok) return checked;
+  const { reserved, user } = await loadReservedNames(db, community, memberId);
+  const impersonating = checkNotImpersonating(checked, user, reserved);
+  if (!impersonating.ok) return impersonating;
   try {
     await db.update(members).set({ name: checked.name ?? null, handle: checked.handle ?? null }).where(eq(members.id, memberId));
   } catch (error) {

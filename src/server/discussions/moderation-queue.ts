@@ -8,6 +8,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Database } from '../../../db/client.ts';
 import { memberRestrictions, members, moderationLog, replies, reports, threads } from '../../../db/schema.ts';
 import { parseEmail } from '../members/email-address.ts';
+import { memberLabel } from '../members/member-label.ts';
 import { hideReply, liftRestrictions, restrictMember, settleReport, type ModerationResult } from './moderation.ts';
 import { replyExcerpt } from './notification-emails.ts';
 import { isStaff } from './place-access.ts';
@@ -15,12 +16,9 @@ import { isStaff } from './place-access.ts';
 type Actor = { id: string; role: 'owner' | 'moderator' | 'member' };
 type Person = { id: string; email: string; name: string | null; handle: string | null; role: 'owner' | 'moderator' | 'member' };
 
-/** How a member is named to staff: name and @handle when there are any, else the address. */
-export function memberLabel(person: Pick<Person, 'email' | 'name' | 'handle'> | null | undefined): string {
-  if (!person) return 'a deleted account';
-  const name = person.name?.trim();
-  if (name && person.handle) return `${name} (@${person.handle})`;
-  return name || (person.handle ? `@${person.handle}` : person.email);
+/** How a member is named to staff: name and @handle, else the address, with their role if staff. */
+function labelForStaff(person: Person | null | undefined): string {
+  return person ? memberLabel(person, { audience: 'staff' }) : 'a deleted account';
 }
 
 export interface OpenReport {
@@ -56,11 +54,11 @@ export async function loadOpenReports(db: Database, limit = 100): Promise<OpenRe
     id: report.id,
     reason: report.reason,
     createdAt: report.createdAt,
-    reporter: memberLabel(reporter),
+    reporter: labelForStaff(reporter),
     replyId: reply.id,
     threadId: reply.threadId,
     threadTitle,
-    author: memberLabel(author),
+    author: labelForStaff(author),
     excerpt: replyExcerpt(reply.bodyMarkdown, 300),
     replyHidden: reply.hiddenAt !== null,
     replyDeleted: reply.deletedAt !== null,
@@ -93,12 +91,12 @@ export async function loadActiveRestrictions(db: Database, now: Date): Promise<A
   return rows.map(({ restriction, member, creator }) => ({
     id: restriction.id,
     memberId: member.id,
-    member: memberLabel(member),
+    member: labelForStaff(member),
     kind: restriction.kind,
     until: restriction.until,
     reason: restriction.reason,
     createdAt: restriction.createdAt,
-    createdBy: memberLabel(creator),
+    createdBy: labelForStaff(creator),
   }));
 }
 
@@ -134,8 +132,8 @@ export async function loadModerationLog(db: Database, limit = 100): Promise<LogE
   const threadById = new Map(threadRows.map((row) => [row.id, row]));
   const replyById = new Map(replyRows.map((row) => [row.id, row]));
   return rows.map(({ entry, actor }) => {
-    const base = { id: entry.id, action: entry.action, actor: memberLabel(actor), targetKind: entry.targetKind, detail: entry.detail, createdAt: entry.createdAt };
-    if (entry.targetKind === 'member') return { ...base, target: memberLabel(memberById.get(entry.targetId)), href: undefined };
+    const base = { id: entry.id, action: entry.action, actor: labelForStaff(actor), targetKind: entry.targetKind, detail: entry.detail, createdAt: entry.createdAt };
+    if (entry.targetKind === 'member') return { ...base, target: labelForStaff(memberById.get(entry.targetId)), href: undefined };
     if (entry.targetKind === 'thread') {
       const thread = threadById.get(entry.targetId);
       return { ...base, target: thread ? `“${thread.title}”` : 'a deleted thread', href: thread ? `/t/${thread.id}` : undefined };

@@ -3,7 +3,7 @@
  * the message, moves the thread's activity and counts, makes the author a follower and
  * leaves notifications for those entitled to see it.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { newId } from '../../../db/ids.ts';
 import { replies, threadFollows, threads, type Reply, type Thread } from '../../../db/schema.ts';
@@ -143,18 +143,21 @@ export async function addReply(
 }
 
 /**
- * The pinned welcome thread a space may declare in spaces.yaml, created once, the first
- * time the space is shown. Written by the owner when they have signed in, else unsigned.
+ * The pinned welcome thread a space may declare in spaces.yaml, created once, by the
+ * owner. One made unsigned by an earlier version is given to the owner.
  */
 export async function ensureWelcomeThread(
   db: Database,
   place: Extract<Place, { kind: 'space' }>,
   welcome: { title: string; body: string },
-  ownerId: string | null,
+  ownerId: string,
   now: Date,
 ): Promise<void> {
-  const [existing] = await db.select({ id: threads.id }).from(threads).where(and(eq(threads.spaceId, place.id), eq(threads.pinned, true), eq(threads.title, welcome.title)));
-  if (existing) return;
+  const [existing] = await db.select({ id: threads.id, authorId: threads.authorId }).from(threads).where(and(eq(threads.spaceId, place.id), eq(threads.pinned, true), eq(threads.title, welcome.title)));
+  if (existing) {
+    if (existing.authorId === null) await db.update(threads).set({ authorId: ownerId }).where(and(eq(threads.id, existing.id), isNull(threads.authorId)));
+    return;
+  }
   const body = checkBody(welcome.body);
   if (!body.ok) throw new Error(`spaces.yaml: welcome of "${place.id}": ${body.message}`);
   await db.insert(threads).values({
