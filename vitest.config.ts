@@ -17,8 +17,10 @@ export default defineConfig({
         test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], env, testTimeout: 60_000, hookTimeout: 120_000 },
       },
       {
-        // Real `astro sync` / `astro build` runs over broken copies of a small community.
-        test: { name: 'content', include: ['tests/content/**/*.test.ts'], env, testTimeout: 60_000 },
+        // Real `astro sync` / `astro build` runs over broken copies of a small community, the
+        // README's examples and the creator's content/. One file at a time: every Astro run
+        // writes the project's one .astro/ folder, and two at once would mix their content.
+        test: { name: 'content', include: ['tests/content/**/*.test.ts'], env, testTimeout: 60_000, fileParallelism: false },
       },
       {
         // One real build of the demo community (with a canary in every gated part),
