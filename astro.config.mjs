@@ -31,6 +31,8 @@ export default defineConfig({
   site: siteUrl(),
   trailingSlash: 'ignore',
   output: 'static',
+  // npm run build and npm start build into a fresh folder of their own (scripts/site-build.ts)
+  // and pass it as --outDir; this is where a bare `astro build` writes.
   outDir: process.env.COTERIE_OUT_DIR ?? './dist',
   // `npm start` refuses bodies over their address's limit before the adapter reads them;
   // this ceiling (instead of the adapter's 1 GiB) holds where dist/server/entry.mjs runs alone.
@@ -52,6 +54,8 @@ export default defineConfig({
   vite: {
     // PGlite ships WebAssembly and data files it locates next to itself at run time.
     ssr: { external: ['@electric-sql/pglite'] },
+    // Finished builds (see scripts/site-build.ts) are not sources: the dev server need not watch them.
+    server: { watch: { ignored: ['**/.builds/**'] } },
     optimizeDeps: { exclude: ['@electric-sql/pglite'] },
     build: {
       rollupOptions: {

@@ -4,7 +4,7 @@
  * Run on demand, never as a timed test:
  *
  *   node bench/build-benchmark.ts [--count 1000] [--runs 1] [--seed 42] [--only plain|coterie] [--keep]
- *                                 [--content-from <dir>]   (settings and pages to build with; default content/)
+ *                                 [--content-from <dir>]   (settings and pages to build with; default the demo, tests/fixtures/hedgerow)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
@@ -57,7 +57,7 @@ const contentFrom = values['content-from'] ? resolve(values['content-from']) : u
 const generated = generatePosts({ count, seed, dir: join(tmp, 'content'), contentFrom });
 const missing = ['site.yaml', 'tiers.yaml'].filter((file) => !existsSync(join(generated.dir, file)));
 if (missing.length > 0 && targets.includes('coterie')) {
-  progress(`warning: ${missing.join(' and ')} missing from ${contentFrom ?? 'content/'}; the Coterie build will fail (try --content-from)`);
+  progress(`warning: ${missing.join(' and ')} missing from ${contentFrom ?? 'tests/fixtures/hedgerow/'}; the Coterie build will fail (try --content-from)`);
 }
 
 const results: BuildResult[] = [];

@@ -1,6 +1,7 @@
 /**
  * Writes N synthetic MDX posts (deterministic from a seed) into `<dir>/posts/`, beside a
- * copy of the real `content/` folder minus its posts, so Coterie can build from `<dir>`.
+ * copy of the demo community (tests/fixtures/hedgerow) minus its posts, so Coterie can build
+ * from `<dir>`; the demo, not `content/`, so the figures do not change when a creator edits theirs.
  *
  *   node bench/generate-posts.ts --count 1000 --out /tmp/coterie-posts [--seed 42] [--content-from content]
  */
@@ -25,11 +26,11 @@ export type GeneratedPosts = {
   /** How many posts got each access level; `public` ones are the prerendered ones in Coterie. */
   access: Record<Access, number>;
   words: number;
-  /** False when there was no `content/` to copy: the plain site still builds, Coterie will not. */
+  /** False when there was no community folder to copy: the plain site still builds, Coterie will not. */
   copiedSkeleton: boolean;
 };
 
-const DEFAULT_CONTENT = fileURLToPath(new URL('../content', import.meta.url));
+const DEFAULT_CONTENT = fileURLToPath(new URL('../tests/fixtures/hedgerow', import.meta.url));
 const FIRST_DAY = Date.UTC(2019, 0, 1);
 const DAY_MS = 86_400_000;
 

@@ -8,13 +8,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
+// The demo, not the creator's content/: the benchmark seeds its tiers and its field-notes space.
+const demoDir = resolve(root, 'tests/fixtures/hedgerow');
 
-/** Builds the site from `content/` into `outDir` (inside the project: prerendering imports the server bundle). */
+/** Builds the demo community into `outDir` (inside the project: prerendering imports the server bundle). */
 export function buildSite(outDir: string, cacheDir: string, logFile: string): void {
   const astro = resolve(root, 'node_modules/astro/bin/astro.mjs');
   const built = spawnSync(process.execPath, [astro, 'build'], {
     cwd: root,
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', COTERIE_OUT_DIR: outDir, COTERIE_CACHE_DIR: cacheDir, NO_COLOR: '1' },
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', COTERIE_CONTENT_DIR: demoDir, COTERIE_OUT_DIR: outDir, COTERIE_CACHE_DIR: cacheDir, NO_COLOR: '1' },
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
   });

@@ -3,7 +3,6 @@
  * then serve, with security headers on every response and the owner CLI relayed. The database is opened here, before the server takes requests, so a
  * locked PGlite folder or an unreachable Postgres stops start-up with one clear line.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,8 +20,8 @@ import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
 import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
 import { mailStartupWarning } from '../src/server/mail/outbox-visibility.ts';
 import { privateFolderWarnings } from '../src/server/config/private-folders.ts';
-import { buildIsStale } from './build-freshness.ts';
 import { demoPaymentsRefusal, demoPaymentsWanted, startDemoPayments, type DemoPayments } from './demo-payments.ts';
+import { buildIfStale } from './site-build.ts';
 
 const root = resolve(import.meta.dirname, '..');
 process.chdir(root);
@@ -30,16 +29,7 @@ const contentDir = resolve(process.env.COTERIE_CONTENT_DIR ?? 'content');
 const outDir = resolve(process.env.COTERIE_OUT_DIR ?? 'dist');
 
 // COTERIE_NO_BUILD=1 serves what is in the out folder as it is (tests serve a build they made).
-if (process.env.COTERIE_NO_BUILD !== '1' && buildIsStale(root, contentDir, outDir)) {
-  console.log('Building the site…');
-  // The Node running this script, which is new enough for Astro even where the machine's is not.
-  const astro = resolve(root, 'node_modules/astro/bin/astro.mjs');
-  const build = spawnSync(process.execPath, [astro, 'build'], { stdio: 'inherit', env: { ASTRO_TELEMETRY_DISABLED: '1', ...process.env } });
-  if (build.status !== 0) {
-    console.error('The build failed: fix the error above and run npm start again.');
-    process.exit(1);
-  }
-}
+if (process.env.COTERIE_NO_BUILD !== '1' && !buildIfStale(root, contentDir, outDir)) process.exit(1);
 
 // Owner-only from here on (the build above stays readable): the database, outbox and lock files.
 process.umask(0o077);

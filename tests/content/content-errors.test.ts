@@ -2,9 +2,9 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAstro } from '../support/astro-cli.ts';
+import { smallCommunityDir as fixture } from '../support/communities.ts';
 
 const root = resolve(import.meta.dirname, '../..');
-const fixture = join(root, 'tests/fixtures/small-community');
 const workDir = join(root, '.test-build/broken-community');
 
 /** A copy of the small community with one file edited, checked the way a build checks it. */

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { openDatabase } from '../../db/client.ts';
 import { campaigns } from '../../db/schema.ts';
+import { hedgerowDir } from '../support/communities.ts';
 import { digestPlanFixture } from '../support/digest-plan-fixture.ts';
 import { seedSubscribers, subscriberAddress } from '../support/subscribers.ts';
 import { testEngines } from '../support/test-database.ts';
@@ -26,7 +27,7 @@ import { postForm, signInOverHttp } from './http-sign-in.ts';
 import { waitForEmail } from './outbox-messages.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
-const ownerEmail: string = parse(readFileSync(resolve(import.meta.dirname, '../../content/site.yaml'), 'utf8')).ownerEmail;
+const ownerEmail: string = parse(readFileSync(resolve(hedgerowDir, 'site.yaml'), 'utf8')).ownerEmail;
 const earlierDigestEnded = new Date('2026-10-01T00:00:00Z');
 // A gated post the next digest carries whole to those entitled (its canary is the witness).
 const gatedInPeriod = demoPosts().find((post) => post.access !== 'public' && post.access !== 'members' && /^newsletter: full$/m.test(post.frontmatter) && new Date(String(parse(post.frontmatter).date)) > earlierDigestEnded);

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { parse } from 'yaml';
 import { runAstro } from '../support/astro-cli.ts';
+import { hedgerowDir } from '../support/communities.ts';
 import { CANARY } from './canary.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -25,7 +26,7 @@ export function plantCanary(source: string): string {
 
 export default function setup(project: TestProject) {
   rmSync(contentDir, { recursive: true, force: true });
-  cpSync(join(root, 'content'), contentDir, { recursive: true });
+  cpSync(hedgerowDir, contentDir, { recursive: true });
   const postsDir = join(contentDir, 'posts');
   let planted = 0;
   for (const file of readdirSync(postsDir).filter((name) => name.endsWith('.mdx'))) {

@@ -6,20 +6,20 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { openDatabase } from '../../db/client.ts';
 import { campaigns, members } from '../../db/schema.ts';
 import { upgradeLinkParams, upgradeLinksUntil } from '../../src/server/newsletter/upgrade-link.ts';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
+import { hedgerowDir } from '../support/communities.ts';
 import { digestPlanFixture } from '../support/digest-plan-fixture.ts';
 import { createDemoPrices, demoTiers as tiers } from './demo-prices.ts';
 import { postForm, signInOverHttp } from './http-sign-in.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
-const contentDir = resolve(import.meta.dirname, '../../content');
-const ownerEmail: string = parse(readFileSync(join(contentDir, 'site.yaml'), 'utf8')).ownerEmail;
+const ownerEmail: string = parse(readFileSync(join(hedgerowDir, 'site.yaml'), 'utf8')).ownerEmail;
 const tier = tiers[0];
 const from = '/posts/mystery-photos-october';
 const subject = 'The Hedgerow Weekly: the converting issue';

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { hedgerowDir } from '../support/communities.ts';
 
 export type DemoPost = { slug: string; title: string; access: unknown; frontmatter: string; body: string; draft: boolean };
 
-/** The demo community's posts as the creator wrote them, read straight from content/. */
+/** The demo community's posts as written, read straight from its fixture folder. */
 export function demoPosts(): DemoPost[] {
-  const dir = resolve(import.meta.dirname, '../../content/posts');
+  const dir = resolve(hedgerowDir, 'posts');
   return readdirSync(dir)
     .filter((name) => name.endsWith('.mdx'))
     .map((name) => {

@@ -1,5 +1,5 @@
 /**
- * The demo community's tiers (content/tiers.yaml) and what `coterie tiers sync --apply`
+ * The demo community's tiers (tests/fixtures/hedgerow/tiers.yaml) and what `coterie tiers sync --apply`
  * makes of them in the Stripe fake: a product per tier and a price per interval, found by
  * lookup key. For browser and HTTP tests that go through Checkout.
  */
@@ -8,10 +8,11 @@ import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { createStripeClient } from '../../src/server/billing/stripe.ts';
 import type { FakeStripe } from '../fakes/stripe-api.ts';
+import { hedgerowDir } from '../support/communities.ts';
 
 export type DemoTier = { id: string; name: string; currency: string; prices: { monthly: number; yearly?: number } };
 
-export const demoTiers: DemoTier[] = parse(readFileSync(resolve(import.meta.dirname, '../../content/tiers.yaml'), 'utf8'));
+export const demoTiers: DemoTier[] = parse(readFileSync(resolve(hedgerowDir, 'tiers.yaml'), 'utf8'));
 
 export async function createDemoPrices(fake: FakeStripe): Promise<void> {
   const stripe = createStripeClient({ STRIPE_SECRET_KEY: fake.secretKey, STRIPE_API_BASE: fake.url });

@@ -14,6 +14,7 @@ import { campaigns } from '../../db/schema.ts';
 import { tierSchema } from '../../src/schemas/tier.ts';
 import { composePlan } from '../../src/server/newsletter/digest/compose-plan.ts';
 import type { DigestThread } from '../../src/server/newsletter/digest/plan.ts';
+import { hedgerowDir } from '../support/communities.ts';
 import { settings } from '../unit/digest-fixture.ts';
 import { CANARY } from './canary.ts';
 import { coterie } from './coterie-cli.ts';
@@ -24,7 +25,7 @@ const run = Date.now().toString(36);
 const patronThread = `Patron plans ${run}`;
 const openThread = `Frosty webs ${run}`;
 const paidSlug = 'mystery-photos-october';
-const tiers = (parse(readFileSync(resolve(import.meta.dirname, '../../content/tiers.yaml'), 'utf8')) as unknown[]).map((tier) => tierSchema.parse(tier));
+const tiers = (parse(readFileSync(resolve(hedgerowDir, 'tiers.yaml'), 'utf8')) as unknown[]).map((tier) => tierSchema.parse(tier));
 
 function archivedPlan(options: { posts?: boolean; threadOrder?: 'open-first' | 'patron-first' } = {}) {
   const [first, second]: DigestThread[] = [

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
+import { hedgerowDir } from '../support/communities.ts';
 import { launchBrowser } from './browser.ts';
 import { createDemoPrices, demoTiers as tiers } from './demo-prices.ts';
 import { CANARY } from './canary.ts';
@@ -11,8 +12,7 @@ import { demoPosts, plainPhrase } from './demo-posts.ts';
 import { linkIn, waitForEmail } from './outbox-messages.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
-const contentDir = resolve(import.meta.dirname, '../../content');
-const language: string = parse(readFileSync(resolve(contentDir, 'site.yaml'), 'utf8')).language;
+const language: string = parse(readFileSync(resolve(hedgerowDir, 'site.yaml'), 'utf8')).language;
 const naturalist = tiers.find((tier) => tier.id === 'naturalist');
 // A paid post with a teaser above its paywall line, so "sees the teaser" is a phrase to find.
 const paidPost = demoPosts().find((post) => post.access === 'paid' && /^<Paywall\s*\/>$/m.test(post.body));

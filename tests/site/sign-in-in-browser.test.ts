@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { parse } from 'yaml';
+import { hedgerowDir } from '../support/communities.ts';
 import { siteInBrowser } from './browser.ts';
 import { CANARY } from './canary.ts';
 import { demoPosts, plainPhrase } from './demo-posts.ts';
@@ -20,7 +21,7 @@ const shotsDir = process.env.COTERIE_SCREENSHOTS;
 
 function publicTiersCheapestFirst(): { id: string; name: string }[] {
   const tiers: { id: string; name: string; visibility?: string; prices: { monthly: number } }[] = parse(
-    readFileSync(resolve(import.meta.dirname, '../../content/tiers.yaml'), 'utf8'),
+    readFileSync(resolve(hedgerowDir, 'tiers.yaml'), 'utf8'),
   );
   return tiers.filter((tier) => (tier.visibility ?? 'public') === 'public').sort((a, b) => a.prices.monthly - b.prices.monthly);
 }

@@ -6,6 +6,7 @@ import { z } from 'astro/zod';
 import { newsletterSchema, resolveNewsletterSettings } from '../../src/schemas/newsletter.ts';
 import { postSchema } from '../../src/schemas/post.ts';
 import type { Schedule } from '../../src/server/newsletter/schedule.ts';
+import { hedgerowDir } from '../support/communities.ts';
 
 const site = { name: 'The Hedgerow', sender: { name: 'Wren', address: 'letters@hedgerow.example' }, ownerEmail: 'wren@hedgerow.example' };
 
@@ -38,7 +39,7 @@ describe('newsletter.yaml settings', () => {
   });
 
   it('reads the demo file: weekly, Monday 09:00 in London, a schedule the sender understands', () => {
-    const raw = parse(readFileSync(resolve(import.meta.dirname, '../../content/newsletter.yaml'), 'utf8'));
+    const raw = parse(readFileSync(resolve(hedgerowDir, 'newsletter.yaml'), 'utf8'));
     const settings = newsletterSchema.parse(raw);
     const schedule: Schedule = settings.schedule;
     expect(schedule).toEqual({ every: 'week', day: 'monday', time: '09:00', timeZone: 'Europe/London' });
