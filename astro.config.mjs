@@ -5,6 +5,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import { parse } from 'yaml';
+import listeningAddress from './src/integrations/listening-address.ts';
 import pagefind from './src/integrations/pagefind.ts';
 import publicPostsOutOfServer from './src/integrations/public-posts-out-of-server.ts';
 
@@ -31,7 +32,7 @@ export default defineConfig({
   output: 'static',
   outDir: process.env.COTERIE_OUT_DIR ?? './dist',
   adapter: node({ mode: 'standalone' }),
-  integrations: [mdx(), pagefind(), publicPostsOutOfServer(contentDir)],
+  integrations: [mdx(), pagefind(), publicPostsOutOfServer(contentDir), listeningAddress()],
   // Social cards must be PNG, so covers drawn as SVG are rasterised for them. The SVGs
   // come from the creator's own repository, not from visitors, so processing them is safe.
   image: { dangerouslyProcessSVG: true },
