@@ -6,7 +6,12 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'coterie-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A server that should have refused to start but did not must not outlive the tests.
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 type Started = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
@@ -27,6 +32,7 @@ function start(env: Record<string, string> = {}): Started {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
