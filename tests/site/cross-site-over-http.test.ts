@@ -1,7 +1,8 @@
 /**
  * The cross-site check through the real server: a write is accepted only from the site's
  * configured address (and its loopback names when that address is local), never from an
- * origin built out of the Host header the client sent.
+ * origin built out of the Host header the client sent; and Strict-Transport-Security
+ * exactly when that address is https.
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -43,6 +44,15 @@ describe.each([
       const answer = await postSignIn(listening, host, `http://${host}`);
       expect(answer.status, host).toBe(403);
       expect(answer.body).toContain('This form was sent from another site');
+    }
+  });
+
+  it('sends Strict-Transport-Security on static and on-demand pages only when the site address is https', async () => {
+    const expected = new URL(site.url).protocol === 'https:' ? 'max-age=31536000' : null;
+    for (const path of ['/', '/signin']) {
+      const response = await fetch(new URL(path, listening));
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('strict-transport-security'), path).toBe(expected);
     }
   });
 
