@@ -86,6 +86,16 @@ describe('on localhost without an email provider', () => {
     expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
   });
 
+  it('is a 404 to a request relayed by a proxy, which would connect from this machine for anyone', async () => {
+    for (const headers of [{ 'X-Forwarded-For': '203.0.113.9' }, { Forwarded: 'for=203.0.113.9' }, { Via: '1.1 caddy' }]) {
+      for (const path of ['/dev/outbox', `/dev/outbox/${id}`, `/dev/outbox/${id}/html`]) {
+        const response = await fetch(`${site.url}${path}`, { headers });
+        expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(404);
+        expect(await response.text()).not.toContain('ada');
+      }
+    }
+  });
+
   it('answers unknown and path-like ids with the 404 page', async () => {
     for (const id of ['nope', '..%2F..%2Fpackage.json', '2025-01-01T00-00-00-000Z-000000000000']) {
       for (const path of [`/dev/outbox/${id}`, `/dev/outbox/${id}/html`]) {

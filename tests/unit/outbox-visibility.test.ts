@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mailStartupWarning, outboxIsServed } from '../../src/server/mail/outbox-visibility.ts';
+import { carriesForwardingHeaders, mailStartupWarning, outboxIsServed } from '../../src/server/mail/outbox-visibility.ts';
 import { isLoopbackAddress, isLoopbackHost } from '../../src/server/http/loopback.ts';
 
 const local = ['http://localhost:4321', 'http://127.0.0.1:4321', 'http://[::1]:4321', 'http://field-notes.localhost'];
@@ -12,7 +12,7 @@ const notLocal = [
 ];
 
 /** A laptop: no provider, a localhost site, a server on loopback, a browser on the same machine. */
-const laptop = { providerConfigured: false, siteUrl: new URL('http://localhost:4321'), listeningOn: '127.0.0.1', clientAddress: '127.0.0.1' };
+const laptop = { providerConfigured: false, siteUrl: new URL('http://localhost:4321'), listeningOn: '127.0.0.1', clientAddress: '127.0.0.1', forwarded: false };
 
 describe('outboxIsServed', () => {
   it.each(local)('serves the outbox at %s when no provider is configured', (url) => {
@@ -45,9 +45,23 @@ describe('outboxIsServed', () => {
     expect(outboxIsServed({ ...laptop, listeningOn, clientAddress: '::1' })).toBe(false);
   });
 
+  it('refuses a request relayed by a proxy on this machine, which connects from loopback for everyone', () => {
+    expect(outboxIsServed({ ...laptop, forwarded: true })).toBe(false);
+  });
+
   it('refuses while the listening or the client address is unknown', () => {
     expect(outboxIsServed({ ...laptop, listeningOn: undefined })).toBe(false);
     expect(outboxIsServed({ ...laptop, clientAddress: undefined })).toBe(false);
+  });
+});
+
+describe('carriesForwardingHeaders', () => {
+  it.each(['Forwarded', 'X-Forwarded-For', 'X-Forwarded-Host', 'X-Real-IP', 'CF-Connecting-IP', 'True-Client-IP', 'Via'])('notices %s', (name) => {
+    expect(carriesForwardingHeaders(new Headers({ [name]: '127.0.0.1' }))).toBe(true);
+  });
+
+  it('finds none on a browser request', () => {
+    expect(carriesForwardingHeaders(new Headers({ Host: 'localhost:4321', 'User-Agent': 'Mozilla/5.0', Accept: 'text/html' }))).toBe(false);
   });
 });
 

@@ -13,16 +13,28 @@ export type OutboxFacts = {
   listeningOn: string | undefined;
   /** The connecting socket's address, never a header a client can write. */
   clientAddress: string | undefined;
+  /** Whether the request carries a proxy's forwarding headers. */
+  forwarded: boolean;
 };
+
+/**
+ * Headers a reverse proxy or tunnel adds. Through one on this machine every visitor
+ * connects from loopback, so their presence can only refuse, never admit.
+ */
+const forwardingHeaders = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip', 'cf-connecting-ip', 'true-client-ip', 'via'];
+
+export function carriesForwardingHeaders(headers: Headers): boolean {
+  return forwardingHeaders.some((name) => headers.has(name));
+}
 
 /**
  * Only on a laptop without a provider, to a browser on that laptop. The outbox holds every
  * member's sign-in links, so anything that could reach it from another machine — a server
- * listening beyond loopback, a client that is not local, an address not known — is refused,
- * whatever SITE_URL says.
+ * listening beyond loopback, a client that is not local, a request relayed by a proxy, an
+ * address not known — is refused, whatever SITE_URL says.
  */
-export function outboxIsServed({ providerConfigured, siteUrl, listeningOn, clientAddress }: OutboxFacts): boolean {
-  if (providerConfigured || !isLocalSiteUrl(siteUrl)) return false;
+export function outboxIsServed({ providerConfigured, siteUrl, listeningOn, clientAddress, forwarded }: OutboxFacts): boolean {
+  if (providerConfigured || forwarded || !isLocalSiteUrl(siteUrl)) return false;
   return listeningOn !== undefined && isLoopbackAddress(listeningOn) && clientAddress !== undefined && isLoopbackAddress(clientAddress);
 }
 
@@ -32,12 +44,13 @@ export function outboxIsServed({ providerConfigured, siteUrl, listeningOn, clien
  * X-Forwarded-For only for hosts listed in `security.allowedDomains`, which this site
  * does not set.
  */
-export function outboxIsServedTo(clientAddress: string | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+export function outboxIsServedTo(request: { clientAddress: string | undefined; headers: Headers }, env: NodeJS.ProcessEnv = process.env): boolean {
   return outboxIsServed({
     providerConfigured: Boolean(env.RESEND_API_KEY?.trim()),
     siteUrl: runtimeSiteUrl(env),
     listeningOn: listeningAddress()?.address,
-    clientAddress,
+    clientAddress: request.clientAddress,
+    forwarded: carriesForwardingHeaders(request.headers),
   });
 }
 
