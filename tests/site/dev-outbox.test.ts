@@ -87,7 +87,8 @@ describe('on localhost without an email provider', () => {
   });
 
   it('is a 404 to a request relayed by a proxy, which would connect from this machine for anyone', async () => {
-    for (const headers of [{ 'X-Forwarded-For': '203.0.113.9' }, { Forwarded: 'for=203.0.113.9' }, { Via: '1.1 caddy' }]) {
+    const relayed: Record<string, string>[] = [{ 'X-Forwarded-For': '203.0.113.9' }, { Forwarded: 'for=203.0.113.9' }, { Via: '1.1 caddy' }];
+    for (const headers of relayed) {
       for (const path of ['/dev/outbox', `/dev/outbox/${id}`, `/dev/outbox/${id}/html`]) {
         const response = await fetch(`${site.url}${path}`, { headers });
         expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(404);
