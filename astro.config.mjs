@@ -6,6 +6,7 @@ import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import { parse } from 'yaml';
 import devDatabaseLock from './src/integrations/dev-database-lock.ts';
+import listeningAddress from './src/integrations/listening-address.ts';
 import pagefind from './src/integrations/pagefind.ts';
 import publicPostsOutOfServer from './src/integrations/public-posts-out-of-server.ts';
 import { largestBodyLimit } from './src/server/http/body-limits.ts';
@@ -37,7 +38,7 @@ export default defineConfig({
   // `npm start` refuses bodies over their address's limit before the adapter reads them;
   // this ceiling (instead of the adapter's 1 GiB) holds where dist/server/entry.mjs runs alone.
   adapter: node({ mode: 'standalone', bodySizeLimit: largestBodyLimit }),
-  integrations: [mdx(), pagefind(), publicPostsOutOfServer(contentDir), devDatabaseLock()],
+  integrations: [mdx(), pagefind(), publicPostsOutOfServer(contentDir), devDatabaseLock(), listeningAddress()],
   // Social cards must be PNG, so covers drawn as SVG are rasterised for them. The SVGs
   // come from the creator's own repository, not from visitors, so processing them is safe.
   image: { dangerouslyProcessSVG: true },

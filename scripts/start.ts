@@ -16,7 +16,10 @@ import { startCliRelay } from '../src/server/cli/relay.ts';
 import { stopNewsletterJob } from '../src/server/jobs/newsletter-job.ts';
 import { requestsPerSecondFrom } from '../src/server/newsletter/send-pacing.ts';
 import { stopNotificationEmailJob } from '../src/server/jobs/notification-email-job.ts';
+import { feedAddressNotice, readBuiltFeedOrigin } from '../src/server/config/feed-address.ts';
+import { hostWithoutSiteUrlProblem } from '../src/server/config/host-needs-site-url.ts';
 import { runtimeSiteUrl } from '../src/server/config/site-url.ts';
+import { recordListeningAddress } from '../src/server/http/listening-address.ts';
 import { withSecurityHeaders } from '../src/server/http/serve-with-headers.ts';
 import { mailStartupWarning } from '../src/server/mail/outbox-visibility.ts';
 import { privateFolderWarnings } from '../src/server/config/private-folders.ts';
@@ -35,6 +38,11 @@ if (process.env.COTERIE_NO_BUILD !== '1' && !buildIfStale(root, contentDir, outD
 process.umask(0o077);
 process.env.PORT ??= '4321';
 process.env.HOST ??= 'localhost';
+const hostProblem = hostWithoutSiteUrlProblem(process.env);
+if (hostProblem) {
+  console.error(hostProblem);
+  process.exit(1);
+}
 
 // COTERIE_DEMO_PAYMENTS=1: a stand-in Stripe on loopback, so a newcomer can walk the whole join flow.
 let demoPayments: DemoPayments | undefined;
@@ -57,14 +65,6 @@ try {
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
-}
-// Listening beyond this machine without SITE_URL: email links would point at localhost,
-// and the dev outbox (which holds every sign-in link) would be served.
-if (!process.env.SITE_URL?.trim() && !['localhost', '127.0.0.1', '::1'].includes(process.env.HOST ?? '')) {
-  console.warn(
-    `Warning: HOST is ${process.env.HOST} but SITE_URL is not set. Set SITE_URL to the address people use ` +
-      '(e.g. https://example.com): sign-in links are built on it, and until it is set /dev/outbox shows every sign-in email.',
-  );
 }
 // Half-configured payments fail later, mid-checkout or silently at the webhook: stop now instead.
 const stripeProblems = checkStripeEnvironment();
@@ -97,6 +97,8 @@ await new Promise<void>((listening, failed) => {
   process.exit(1);
 });
 const address = server.address() as AddressInfo;
+// The dev outbox is served only while this is a loopback address (see outbox-visibility.ts).
+recordListeningAddress(address);
 const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 const listeningUrl = `http://${host}:${address.port}`;
 // With PORT=0 the real port is known only now; links in emails must carry it.
@@ -104,6 +106,8 @@ const wildcard = address.address === '0.0.0.0' || address.address === '::';
 process.env.SITE_URL ||= `http://${process.env.HOST === 'localhost' || wildcard ? 'localhost' : host}:${address.port}`;
 console.log(`Coterie is listening on ${listeningUrl} (site address ${runtimeSiteUrl().href})`);
 demoPayments?.connect(listeningUrl);
+const feedNotice = feedAddressNotice(readBuiltFeedOrigin(resolve(outDir, 'client')), runtimeSiteUrl());
+if (feedNotice) console.log(`Note: ${feedNotice}`);
 
 // While this server holds the embedded database, owner commands go through it; on Postgres
 // the digest commands still do, since only the server can compose a digest. The card lives

@@ -9,8 +9,10 @@ import { getDatabase } from '../db/client.ts';
 import { sessionCookieAttributes, sessionCookieName } from './server/auth/cookies.ts';
 import { identifyMember } from './server/auth/current-member.ts';
 import { runtimeSiteUrl } from './server/config/site-url.ts';
+import { allowedOrigins } from './server/http/allowed-origins.ts';
 import { checkCrossSite } from './server/http/cross-site-check.ts';
 import { refuseUnreadableRequest } from './server/http/refuse-unreadable-request.ts';
+import { listeningAddress } from './server/http/listening-address.ts';
 import { securityHeaders } from './server/http/security-headers.ts';
 import { getAppSecret } from './server/config/app-secret.ts';
 import { ensureNewsletterJob } from './server/jobs/newsletter-job.ts';
@@ -55,8 +57,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       origin: context.request.headers.get('origin'),
       secFetchSite: context.request.headers.get('sec-fetch-site'),
     },
-    // The configured address, and the one the browser used (say 127.0.0.1 instead of localhost).
-    [siteUrl.origin, context.url.origin],
+    allowedOrigins(siteUrl, listeningAddress()?.port),
   );
   if (!verdict.allowed) {
     return withSecurityHeaders(

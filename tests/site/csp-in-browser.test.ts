@@ -99,7 +99,7 @@ describe('the Content-Security-Policy in a browser', () => {
     await page.close();
   });
 
-  it('lets a sandboxed srcdoc iframe (an email in the outbox) render, without its inline styles', async () => {
+  it('lets a sandboxed srcdoc iframe render, without its inline styles', async () => {
     const { page, violations } = await watchedPage();
     const email = '<p id="greeting" style="color: rgb(255, 0, 0)">Your sign-in link</p>';
     await page.route(new URL('/csp-srcdoc-check', url).href, (route) =>

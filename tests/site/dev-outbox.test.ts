@@ -1,7 +1,9 @@
 /**
- * The dev outbox pages on the built server: served on localhost without a provider,
- * a 404 anywhere else, since the outbox holds members' sign-in links.
+ * The dev outbox pages on the built server: served on localhost without a provider, to a
+ * browser on the same machine, a 404 anywhere else, since the outbox holds members'
+ * sign-in links.
  */
+import { networkInterfaces } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOutboxMailer } from '../../src/server/mail/outbox.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
@@ -58,18 +60,50 @@ describe('on localhost without an email provider', () => {
     expect(html).toContain('Sign in to &lt;i&gt;The Hedgerow&lt;/i&gt;');
     const links = [...html.matchAll(/<pre class="outbox-text">[\s\S]*?<\/pre>/g)].join('').match(/href="[^"]*"/g);
     expect(links).toEqual([`href="${site.url}/signin/confirm?token=tok_1"`]);
-    // The email's HTML sits in a sandbox without scripts, its quotes escaped so it stays in the attribute.
-    expect(html).toContain('<iframe class="outbox-frame" sandbox="" srcdoc="<p title=&quot;x&quot;>Hello</p>&quot;><img');
+    // The email's HTML is framed from its own URL, in a sandbox without scripts, and is not in this page.
+    expect(html).toContain(`<iframe class="outbox-frame" sandbox="" src="/dev/outbox/${id}/html"`);
     expect(html).not.toContain('allow-scripts');
-    const outsideFrame = html.replace(/srcdoc="[^"]*"/, '');
-    expect(outsideFrame).not.toMatch(/onerror|<script/);
+    expect(html).not.toMatch(/onerror|<script>parent/);
+  });
+
+  it("serves the email's HTML under its own policy: inline styles and images, no scripts", async () => {
+    const response = await fetch(`${site.url}/dev/outbox/${id}/html`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.text()).toContain('<p title="x">Hello</p>');
+    const policy = new Map(
+      (response.headers.get('content-security-policy') ?? '').split(';').map((part) => {
+        const [name = '', ...sources] = part.trim().split(/\s+/);
+        return [name, sources] as const;
+      }),
+    );
+    expect(policy.get('style-src')).toEqual(["'unsafe-inline'"]);
+    // Scripts fall back to default-src, which allows nothing.
+    expect(policy.get('default-src')).toEqual(["'none'"]);
+    expect([...policy.keys()].filter((name) => name.startsWith('script-src'))).toEqual([]);
+    expect(policy.get('frame-ancestors')).toEqual(["'self'"]);
+    expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it('is a 404 to a request relayed by a proxy, which would connect from this machine for anyone', async () => {
+    const relayed: Record<string, string>[] = [{ 'X-Forwarded-For': '203.0.113.9' }, { Forwarded: 'for=203.0.113.9' }, { Via: '1.1 caddy' }];
+    for (const headers of relayed) {
+      for (const path of ['/dev/outbox', `/dev/outbox/${id}`, `/dev/outbox/${id}/html`]) {
+        const response = await fetch(`${site.url}${path}`, { headers });
+        expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(404);
+        expect(await response.text()).not.toContain('ada');
+      }
+    }
   });
 
   it('answers unknown and path-like ids with the 404 page', async () => {
     for (const id of ['nope', '..%2F..%2Fpackage.json', '2025-01-01T00-00-00-000Z-000000000000']) {
-      const response = await fetch(`${site.url}/dev/outbox/${id}`);
-      expect(response.status, id).toBe(404);
-      expect(await response.text()).toContain('This path leads nowhere');
+      for (const path of [`/dev/outbox/${id}`, `/dev/outbox/${id}/html`]) {
+        const response = await fetch(`${site.url}${path}`);
+        expect(response.status, path).toBe(404);
+        expect(await response.text()).toContain('This path leads nowhere');
+      }
     }
   });
 });
@@ -83,12 +117,50 @@ describe('where the outbox must not be served', () => {
     const id = await seed(site);
     // The server's own address, which differs from the site's address when SITE_URL is set.
     const listening = /listening on (http:\/\/\S+)/.exec(site.output())?.[1];
-    for (const path of ['/dev/outbox', `/dev/outbox/${id}`]) {
+    for (const path of ['/dev/outbox', `/dev/outbox/${id}`, `/dev/outbox/${id}/html`]) {
       const response = await fetch(`${listening}${path}`);
       expect(response.status, path).toBe(404);
       const html = await response.text();
       expect(html).toContain('This path leads nowhere');
       expect(html).not.toContain('ada');
+    }
+  });
+});
+
+/** This machine's address on its network, which a connection to it comes from too; undefined if it has none. */
+const networkAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((found) => found && found.family === 'IPv4' && !found.internal)?.address;
+
+describe('when the server listens beyond loopback', () => {
+  let site: RunningSite;
+  let id: string;
+  let port: string;
+  beforeAll(async () => {
+    // HOST=0.0.0.0 needs SITE_URL to start; a localhost one is what used to expose the outbox.
+    site = await serveSite(inject('siteDir'), { HOST: '0.0.0.0', SITE_URL: 'http://localhost:4321' });
+    id = await seed(site);
+    port = new URL(/listening on (http:\/\/\S+)/.exec(site.output())?.[1] ?? '').port;
+  });
+  afterAll(() => site?.stop());
+
+  const expectNotFound = async (response: Response, path: string) => {
+    expect(response.status, path).toBe(404);
+    const html = await response.text();
+    expect(html).toContain('This path leads nowhere');
+    expect(html).not.toContain('ada');
+  };
+
+  it.skipIf(!networkAddress)('is a 404 to a client connecting from another address, whatever X-Forwarded-For says', async () => {
+    for (const path of ['/dev/outbox', `/dev/outbox/${id}`, `/dev/outbox/${id}/html`]) {
+      await expectNotFound(await fetch(`http://${networkAddress}:${port}${path}`), path);
+      await expectNotFound(await fetch(`http://${networkAddress}:${port}${path}`, { headers: { 'X-Forwarded-For': '127.0.0.1' } }), path);
+    }
+  });
+
+  it('is a 404 even to a browser on this machine, since the port is open to others', async () => {
+    for (const path of ['/dev/outbox', `/dev/outbox/${id}`, `/dev/outbox/${id}/html`]) {
+      await expectNotFound(await fetch(`http://127.0.0.1:${port}${path}`), path);
     }
   });
 });

@@ -94,6 +94,9 @@ describe('a newcomer signs in by link from a members-only post', () => {
     await page.goto(at('/dev/outbox'));
     await page.locator('tbody tr', { hasText: email }).first().getByRole('link').click();
     await page.waitForURL((url) => url.pathname.startsWith('/dev/outbox/'));
+    // The email's HTML shows in its frame with its own inline styles (the button's padding).
+    const emailButton = page.frameLocator('iframe.outbox-frame').locator('a[href*="/signin/confirm?token="]').first();
+    expect(await emailButton.evaluate((link) => getComputedStyle(link).paddingTop)).toBe('14px');
     await page.locator('.outbox-text a[href*="/signin/confirm?token="]').click();
     await page.waitForURL((url) => url.pathname === '/signin/confirm');
 

@@ -6,12 +6,17 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'coterie-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A server that should have refused to start but did not must not outlive the tests.
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 type Started = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
 /** `npm start`'s script, pointed at the test build (fresh, so it is served without rebuilding). */
-function start(): Started {
+function start(env: Record<string, string> = {}): Started {
   const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], {
     cwd: root,
     env: {
@@ -23,9 +28,11 @@ function start(): Started {
       HOST: '127.0.0.1',
       PORT: '0',
       NO_COLOR: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -59,6 +66,15 @@ describe('npm start', () => {
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'coterie.lock'))).toBe(false);
+  });
+
+  it.each(['0.0.0.0', '::'])('refuses to start with HOST=%s and no SITE_URL, naming SITE_URL', async (HOST) => {
+    const refused = start({ HOST, SITE_URL: '' });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain(`HOST is "${HOST}", which accepts connections from other machines, but SITE_URL is not set.`);
+    expect(refused.output()).not.toContain('listening on');
+    // Refused before the database was opened.
     expect(existsSync(join(dataDir, 'coterie.lock'))).toBe(false);
   });
 });

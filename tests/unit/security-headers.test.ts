@@ -52,12 +52,23 @@ describe('the Content-Security-Policy', () => {
 
 describe('securityHeaders', () => {
   it('returns the full set, with the same policy', () => {
-    expect(securityHeaders()).toEqual({
+    expect(securityHeaders({})).toEqual({
       'Content-Security-Policy': contentSecurityPolicy,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'strict-origin-when-cross-origin',
       'X-Frame-Options': 'DENY',
       'Permissions-Policy': expect.stringMatching(/camera=\(\).*geolocation=\(\).*microphone=\(\)/),
     });
+  });
+
+  it('tells browsers to keep to HTTPS for a year when the site address is https', () => {
+    expect(securityHeaders({ SITE_URL: 'https://hedgerow.example' })['Strict-Transport-Security']).toBe('max-age=31536000');
+    expect(securityHeaders({ SITE_URL: ' https://hedgerow.example/path ' })['Strict-Transport-Security']).toBe('max-age=31536000');
+  });
+
+  it('sends no Strict-Transport-Security for a plain-HTTP or unset site address', () => {
+    for (const env of [{}, { SITE_URL: 'http://localhost:4321' }, { SITE_URL: 'http://hedgerow.example' }, { SITE_URL: 'not a url' }]) {
+      expect(securityHeaders(env), JSON.stringify(env)).not.toHaveProperty('Strict-Transport-Security');
+    }
   });
 });

@@ -22,10 +22,8 @@ const directives: Record<string, string[]> = {
   'connect-src': ["'self'"],
   // Pagefind searches in a Web Worker started from /pagefind/pagefind-worker.js.
   'worker-src': ["'self'"],
-  // The outbox shows an email's HTML in `<iframe sandbox srcdoc>`, which fetches nothing,
-  // so frame-src does not gate it (Chromium renders it even under 'none'); the frame
-  // inherits this whole policy, so the email's inline styles are refused there, which is
-  // accepted. 'self' leaves room to show an email from a URL of ours instead.
+  // The outbox and the newsletter preview frame an email's HTML from a URL of ours, served
+  // under its own policy (inline styles, nothing that runs).
   'frame-src': ["'self'"],
   'object-src': ["'none'"],
   // Without it an injected <base href> would re-point every relative script and link.
@@ -54,14 +52,26 @@ const permissionsPolicy = ['accelerometer', 'camera', 'geolocation', 'gyroscope'
   .map((feature) => `${feature}=()`)
   .join(', ');
 
+/**
+ * When the site's address is https, browsers are told to use nothing else for a year, so
+ * a network attacker cannot downgrade a later visit to plain HTTP and read the session
+ * cookie or a sign-in link. Without includeSubDomains: the site may live at the creator's
+ * own domain, whose other hosts are not ours to commit to HTTPS; and no preload.
+ */
+function strictTransportSecurity(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const site = env.SITE_URL?.trim();
+  return site && URL.canParse(site) && new URL(site).protocol === 'https:' ? { 'Strict-Transport-Security': 'max-age=31536000' } : {};
+}
+
 /** Header name to value, ready for `res.setHeader` or `Response` headers. */
-export function securityHeaders(): Record<string, string> {
+export function securityHeaders(env: Readonly<Record<string, string | undefined>> = process.env): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicyFor(),
+    'Content-Security-Policy': contentSecurityPolicyFor(env),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'strict-origin-when-cross-origin',
     // For browsers too old for frame-ancestors.
     'X-Frame-Options': 'DENY',
     'Permissions-Policy': permissionsPolicy,
+    ...strictTransportSecurity(env),
   };
 }
