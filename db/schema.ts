@@ -150,6 +150,21 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
+/**
+ * Sign-up and sign-in attempts the bot defence refused, counted per day (UTC), form and
+ * reason, for the owner's newsletter page. Counts only: no address or email is kept.
+ */
+export const refusedSignUps = pgTable(
+  'refused_sign_ups',
+  {
+    day: text('day').notNull(),
+    form: text('form').notNull(),
+    reason: text('reason').notNull(),
+    count: integer('count').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.day, table.form, table.reason] })],
+);
+
 /** One Stripe customer per member, created at their first checkout and reused after. */
 export const stripeCustomers = pgTable('stripe_customers', {
   memberId: text('member_id')

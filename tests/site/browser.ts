@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, inject } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { botPolicy } from '../../src/server/bot-defence/bot-policy.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
 /** Debian's Chromium, driven by playwright-core; no test tool downloads a browser of its own. */
@@ -33,4 +34,17 @@ export function siteInBrowser(): { site: () => RunningSite; browser: () => Brows
     return value;
   };
   return { site: () => ready(site, 'site'), browser: () => ready(browser, 'browser') };
+}
+
+/**
+ * Waits until the sign-in or newsletter form on `page` has been open as long as the bot
+ * defence asks of a person (a page without a stamp, a static one, needs no wait). People
+ * take that long anyway; a test filling the form at once would be refused as too fast.
+ */
+export async function waitUntilFormIsOldEnough(page: Page): Promise<void> {
+  const stamps = page.locator(`input[name="${botPolicy.stampField}"]`);
+  if ((await stamps.count()) === 0) return;
+  const stamp = (await stamps.first().getAttribute('value')) ?? '';
+  const waitMs = Number(stamp.split('.')[0]) + botPolicy.minimumFormAgeMs - Date.now();
+  if (waitMs > 0) await new Promise((wake) => setTimeout(wake, waitMs + 50));
 }

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { siteInBrowser } from './browser.ts';
+import { siteInBrowser, waitUntilFormIsOldEnough } from './browser.ts';
 import { linkIn, waitForEmail } from './outbox-messages.ts';
 
 const { site, browser } = siteInBrowser();
@@ -29,6 +29,7 @@ async function signIn(context: BrowserContext, email: string, next: string): Pro
   const sent = new Date();
   await page.goto(at(`/signin?next=${encodeURIComponent(next)}`));
   await page.getByLabel('Email address').fill(email);
+  await waitUntilFormIsOldEnough(page);
   await submit(page, page.getByRole('button', { name: 'Email me a sign-in link' }));
   await page.goto(linkIn(await waitForEmail(site().outboxDir, email, { after: sent })));
   await submit(page, page.getByRole('button', { name: 'Sign in', exact: true }));

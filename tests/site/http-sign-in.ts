@@ -1,14 +1,26 @@
+import { botPolicy } from '../../src/server/bot-defence/bot-policy.ts';
+import { issueFormStamp } from '../../src/server/bot-defence/form-stamp.ts';
 import { linkIn, waitForEmail } from './outbox-messages.ts';
 import type { RunningSite } from './site-server.ts';
 
-/** A POST from the site's own pages, as a browser sends it. */
+/**
+ * A POST from the site's own pages, as a browser sends it. The sign-in page is rendered
+ * per request with a signed time stamp, so a POST to /signin carries one, as if the page
+ * had been open for a minute, unless `fields` gives its own (or '' for none).
+ */
 export function postForm(site: RunningSite, path: string, fields: Record<string, string>, cookie = ''): Promise<Response> {
+  const stamped = path === '/signin' && !(botPolicy.stampField in fields) ? { ...fields, [botPolicy.stampField]: formStamp(site, 'signin') } : fields;
   return fetch(new URL(path, site.url), {
     method: 'POST',
     redirect: 'manual',
     headers: { Origin: site.url, 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
-    body: new URLSearchParams(fields),
+    body: new URLSearchParams(stamped),
   });
+}
+
+/** The stamp the site's page would have carried, rendered `agoMs` before now. */
+export function formStamp(site: RunningSite, form: 'signin' | 'subscribe', agoMs = 60_000): string {
+  return issueFormStamp(site.secret, form, new Date(Date.now() - agoMs));
 }
 
 /** The `name=value` of a cookie a response sets, or '' when it sets none by that name. */

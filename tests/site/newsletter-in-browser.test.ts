@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, waitUntilFormIsOldEnough } from './browser.ts';
 import { createDemoPrices } from './demo-prices.ts';
 import { CANARY } from './canary.ts';
 import { signInOverHttp } from './http-sign-in.ts';
@@ -54,6 +54,7 @@ describe('a reader subscribes, gets the digest, and pays from it', () => {
     const form = page.locator('main form', { has: page.getByRole('button', { name: 'Subscribe' }) }).first();
     await form.getByLabel('Your email').fill(email);
     const sent = new Date();
+    await waitUntilFormIsOldEnough(page);
     await form.getByRole('button', { name: 'Subscribe' }).click();
     await page.waitForURL((url) => url.pathname === '/subscribe/check');
 
@@ -91,6 +92,7 @@ describe('a reader subscribes, gets the digest, and pays from it', () => {
     await page.waitForURL((url) => url.pathname === '/signin');
     await page.getByLabel('Email address').fill(email);
     const sent = new Date();
+    await waitUntilFormIsOldEnough(page);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.goto(linkIn(await waitForEmail(site.outboxDir, email, { after: sent })));
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -40,7 +40,7 @@ export function codeIn(message: OutboxMessage): string {
 }
 
 /** Every finished message in the folder, newest first; a folder not made yet is empty. */
-async function readOutbox(dir: string): Promise<OutboxMessage[]> {
+export async function readOutbox(dir: string): Promise<OutboxMessage[]> {
   const names = await readdir(dir).catch((error: unknown) => {
     if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return [];
     throw error;

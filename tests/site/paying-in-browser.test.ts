@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { startFakeStripe, type FakeStripe } from '../fakes/stripe-api.ts';
 import { hedgerowDir } from '../support/communities.ts';
-import { launchBrowser } from './browser.ts';
+import { launchBrowser, waitUntilFormIsOldEnough } from './browser.ts';
 import { createDemoPrices, demoTiers as tiers } from './demo-prices.ts';
 import { CANARY } from './canary.ts';
 import { demoPosts, plainPhrase } from './demo-posts.ts';
@@ -73,6 +73,7 @@ describe('a newcomer pays for Naturalist through Stripe, cancels, and loses acce
     const sent = new Date();
     await page.goto(at('/signin'));
     await page.getByLabel('Email address').fill(email);
+    await waitUntilFormIsOldEnough(page);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.waitForURL((url) => url.pathname === '/signin/check');
     await page.goto(linkIn(await waitForEmail(site.outboxDir, email, { after: sent })));

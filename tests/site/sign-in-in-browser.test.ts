@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { hedgerowDir } from '../support/communities.ts';
-import { siteInBrowser } from './browser.ts';
+import { siteInBrowser, waitUntilFormIsOldEnough } from './browser.ts';
+import { formStamp } from './http-sign-in.ts';
 import { CANARY } from './canary.ts';
 import { demoPosts, plainPhrase } from './demo-posts.ts';
 import { codeIn, linkIn, waitForEmail } from './outbox-messages.ts';
@@ -85,6 +86,7 @@ describe('a newcomer signs in by link from a members-only post', () => {
     await page.waitForURL((url) => url.pathname === '/signin');
     await screenshot(page, 'signin');
     await page.getByLabel('Email address').fill(email);
+    await waitUntilFormIsOldEnough(page);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.waitForURL((url) => url.pathname === '/signin/check');
     await screenshot(page, 'signin-check');
@@ -156,7 +158,7 @@ describe('the emailed link', () => {
     const path = `/posts/${membersPost?.slug}`;
     const sent = new Date();
     const request = await page.request.post(at('/signin'), {
-      form: { email, next: path },
+      form: { email, next: path, form_started: formStamp(site(), 'signin') },
       headers: { Origin: site().url },
       maxRedirects: 0,
     });
@@ -189,6 +191,7 @@ describe('the emailed code', () => {
     const sent = new Date();
     await page.goto(at('/signin'));
     await page.getByLabel('Email address').fill(email);
+    await waitUntilFormIsOldEnough(page);
     await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
     await page.waitForURL((url) => url.pathname === '/signin/check');
     const code = codeIn(await waitForEmail(site().outboxDir, email, { after: sent }));

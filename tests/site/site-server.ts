@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,6 +13,8 @@ export type RunningSite = {
   outboxDir: string;
   /** This server's PGlite folder (where the CLI finds its relay). */
   dataDir: string;
+  /** The server's COTERIE_SECRET, for tests that stand in for pages it signed. */
+  secret: string;
   /** Everything the server printed so far. */
   output: () => string;
   stop: () => Promise<void>;
@@ -25,6 +28,7 @@ export async function serveSite(siteDir: string, env: Record<string, string> = {
   const workDir = mkdtempSync(join(tmpdir(), 'coterie-site-'));
   const outboxDir = join(workDir, 'outbox');
   const dataDir = join(workDir, 'pglite');
+  const secret = env.COTERIE_SECRET ?? randomBytes(32).toString('hex');
   const { SITE_URL: _ignored, DATABASE_URL: _alsoIgnored, RESEND_API_KEY: _andThis, ...inherited } = process.env;
   const server: ChildProcess = spawn(process.execPath, [join(root, 'scripts/start.ts')], {
     cwd: root,
@@ -39,6 +43,7 @@ export async function serveSite(siteDir: string, env: Record<string, string> = {
       COTERIE_OUTBOX_DIR: outboxDir,
       // The demo's weekly digest would otherwise go out whenever a run falls on its slot.
       COTERIE_SCHEDULED_DIGESTS: 'off',
+      COTERIE_SECRET: secret,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,6 +66,7 @@ export async function serveSite(siteDir: string, env: Record<string, string> = {
     url,
     outboxDir,
     dataDir,
+    secret,
     output: () => output,
     stop: () =>
       new Promise((done) => {
