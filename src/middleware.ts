@@ -14,6 +14,7 @@ import { getAppSecret } from './server/config/app-secret.ts';
 import { ensureNewsletterJob } from './server/jobs/newsletter-job.ts';
 import { ensureNotificationEmailJob } from './server/jobs/notification-email-job.ts';
 import { getMailer } from './server/mail/mailer.ts';
+import { matchOwnerOnce } from './server/members/owner-from-site.ts';
 import { getSite } from './site/community.ts';
 import { findThreadHome } from './site/discussion-view.ts';
 import { composeDigestPlan, digestPeriodEmpty, getNewsletterSettings } from './site/newsletter.ts';
@@ -64,6 +65,9 @@ export const onRequest = defineMiddleware(async (context, next) => {
       }),
     );
   }
+
+  // ownerEmail may have changed with this build: roles follow it before anyone is identified.
+  await matchOwnerOnce(async () => ({ db: (await getDatabase()).db, ownerEmail: (await getSite()).ownerEmail }));
 
   const cookieName = sessionCookieName(siteUrl);
   const token = context.cookies.get(cookieName)?.value;
