@@ -54,7 +54,7 @@ describe.each(engines)('ownerEmail decides the owner on $name', (engine) => {
     expect(await roleOf('robin@hedgerow.example')).toBe('owner');
     expect(await roleOf('wren@hedgerow.example')).toBe('member');
     // Wren's open session loses owner rights on the next request, without signing out.
-    expect((await identifyMember(handle.db, wren.session.token, minutes(2))).member?.role).toBe('member');
+    expect((await identifyMember(handle.db, wren.session.token, minutes(2), new Set())).member?.role).toBe('member');
 
     // Back to Wren: Robin was a moderator before owning, so a moderator again.
     const back = await signIn('wren@hedgerow.example', 'wren@hedgerow.example', minutes(3));
