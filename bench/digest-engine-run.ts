@@ -41,6 +41,8 @@ try {
     mailer: createResendMailer({ apiKey, baseUrl: resendUrl }),
     pacer: createPacer(requestsPerSecond),
     secret,
+    // The bench's plans name tiers the demo declares.
+    declaredTiers: new Set(['naturalist', 'patron']),
     owner: 'bench',
     // What the server's newsletter job uses at this rate, unless BENCH_CONCURRENCY says otherwise.
     concurrency: Number(process.env.BENCH_CONCURRENCY ?? senderConcurrency(requestsPerSecond)),

@@ -7,6 +7,8 @@ import { postSchema } from './schemas/post.ts';
 import { siteSchema } from './schemas/site.ts';
 import { spaceSchema } from './schemas/space.ts';
 import { tierSchema } from './schemas/tier.ts';
+import { loadTiersFile } from './server/cli/tiers-file.ts';
+import { unknownSpaceTier } from './server/content/space-tiers.ts';
 import { yamlDocument } from './site/yaml-document-loader.ts';
 import { yamlList } from './site/yaml-list-loader.ts';
 
@@ -30,14 +32,20 @@ const site = defineCollection({
   schema: siteSchema,
 });
 
+const tiersFile = resolve(contentDir, 'tiers.yaml');
 const tiers = defineCollection({
-  loader: file(resolve(contentDir, 'tiers.yaml')),
+  loader: file(tiersFile),
   schema: tierSchema,
 });
 
-// Optional: a community without spaces.yaml has discussions under posts only.
+// Optional: a community without spaces.yaml has discussions under posts only. A tier a
+// space names must be in tiers.yaml, as for posts: a typo would hide the space from members.
 const spaces = defineCollection({
-  loader: yamlList(resolve(contentDir, 'spaces.yaml')),
+  loader: yamlList(resolve(contentDir, 'spaces.yaml'), {
+    check: (entries, shown) =>
+      unknownSpaceTier(shown, entries.map((entry) => spaceSchema.parse(entry)), loadTiersFile(tiersFile).map((tier) => tier.id)),
+    dependsOn: [tiersFile],
+  }),
   schema: spaceSchema,
 });
 

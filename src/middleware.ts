@@ -18,7 +18,8 @@ import { getAppSecret } from './server/config/app-secret.ts';
 import { ensureNewsletterJob } from './server/jobs/newsletter-job.ts';
 import { ensureNotificationEmailJob } from './server/jobs/notification-email-job.ts';
 import { getMailer } from './server/mail/mailer.ts';
-import { getSite } from './site/community.ts';
+import { matchOwnerOnce } from './server/members/owner-from-site.ts';
+import { getDeclaredTiers, getSite } from './site/community.ts';
 import { findThreadHome } from './site/discussion-view.ts';
 import { composeDigestPlan, digestPeriodEmpty, getNewsletterSettings } from './site/newsletter.ts';
 
@@ -36,6 +37,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
     site: await getSite(),
     siteUrl: runtimeSiteUrl(),
     now: new Date(),
+    declaredTiers: await getDeclaredTiers(),
     places: async (thread) => (await findThreadHome(thread))?.place,
   }));
   // Scheduled digests need the posts too: composed here, sent by the same process.
@@ -45,6 +47,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
       db,
       mailer: getMailer(),
       secret: getAppSecret(),
+      declaredTiers: await getDeclaredTiers(),
       schedule: scheduledDigestsPaused() ? 'off' : (await getNewsletterSettings()).schedule,
       composeDigest: () => composeDigestPlan({ db, siteUrl: runtimeSiteUrl(), now: new Date() }),
       isEmpty: digestPeriodEmpty,
@@ -72,11 +75,14 @@ export const onRequest = defineMiddleware(async (context, next) => {
   const unreadable = await refuseUnreadableRequest({ request: context.request, pathname: context.url.pathname, params: context.params });
   if (unreadable) return withSecurityHeaders(unreadable);
 
+  // ownerEmail may have changed with this build: roles follow it before anyone is identified.
+  await matchOwnerOnce(async () => ({ db: (await getDatabase()).db, ownerEmail: (await getSite()).ownerEmail }));
+
   const cookieName = sessionCookieName(siteUrl);
   const token = context.cookies.get(cookieName)?.value;
   if (token) {
     const { db } = await getDatabase();
-    const identified = await identifyMember(db, token, new Date());
+    const identified = await identifyMember(db, token, new Date(), await getDeclaredTiers());
     context.locals.member = identified.member;
     if (identified.member && identified.refreshedUntil) {
       context.cookies.set(cookieName, token, sessionCookieAttributes(siteUrl, identified.refreshedUntil));

@@ -2,11 +2,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import * as pagefind from 'pagefind';
+import type { SearchTeaser } from '../pages/coterie-search-teasers.json.ts';
 
 /** Where the teaser endpoint's output lands in the static build. */
 export const TEASERS_FILE = 'coterie-search-teasers.json';
-
-type Teaser = { url: string; title: string; text: string; tags: string[] };
 
 /**
  * Indexes the static build with Pagefind after `astro build`: whole public posts from
@@ -19,7 +18,7 @@ export default function pagefindIntegration(): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         const siteDir = fileURLToPath(dir);
         const teasersPath = fileURLToPath(new URL(TEASERS_FILE, dir));
-        const teasers: Teaser[] = JSON.parse(await readFile(teasersPath, 'utf8'));
+        const teasers: SearchTeaser[] = JSON.parse(await readFile(teasersPath, 'utf8'));
         await rm(teasersPath);
 
         const { index, errors } = await pagefind.createIndex({});
@@ -33,7 +32,7 @@ export default function pagefindIntegration(): AstroIntegration {
               url: teaser.url,
               content: teaser.text,
               language,
-              meta: { title: teaser.title, access: 'members' },
+              meta: { title: teaser.title, access: teaser.access },
               filters: { topic: teaser.tags },
             });
             fail(`indexing the teaser of ${teaser.url}`, added.errors);

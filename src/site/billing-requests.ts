@@ -11,7 +11,7 @@ import { runtimeSiteUrl } from '../server/config/site-url.ts';
 import { getMailer } from '../server/mail/mailer.ts';
 import { entitledTiers } from '../server/members/entitled-tiers.ts';
 import { checkUpgradeLink } from '../server/newsletter/upgrade-link.ts';
-import { getSite, getTiers } from './community.ts';
+import { getDeclaredTiers, getSite, getTiers } from './community.ts';
 
 /** The Stripe client, or undefined while payments are not set up (no STRIPE_SECRET_KEY). */
 export function stripeOrUndefined(): Stripe | undefined {
@@ -39,5 +39,5 @@ export async function upgradeLinkPayer(
   const [member] = await db.select({ id: members.id, email: members.email }).from(members).where(eq(members.id, checked.grant.memberId));
   // A deleted account's old email: the link names nobody any more.
   if (!member) return { refused: 'invalid' };
-  return { payer: { ...member, tiers: await entitledTiers(db, member.id, now) } };
+  return { payer: { ...member, tiers: await entitledTiers(db, member.id, now, await getDeclaredTiers()) } };
 }

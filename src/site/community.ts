@@ -18,6 +18,11 @@ export async function getTiers(): Promise<Tier[]> {
   return (await getCollection('tiers')).map((entry) => entry.data);
 }
 
+/** The ids of every tier in tiers.yaml, archived ones too: only these entitle anyone (see entitlingTiers). */
+export async function getDeclaredTiers(): Promise<Set<string>> {
+  return new Set((await getTiers()).map((tier) => tier.id));
+}
+
 /** Tier display names by id, for badges that name who may read a post. */
 export async function getTierNames(): Promise<Map<string, string>> {
   return new Map((await getTiers()).map((tier) => [tier.id, tier.name]));

@@ -13,11 +13,3 @@ export function formatMoney(minorUnits: number, currency: string, language: stri
     maximumFractionDigits: 2,
   }).format(minorUnits / 100);
 }
-
-/** Human label of who may read a post. */
-export function accessLabel(access: 'public' | 'members' | 'paid' | readonly string[], tierNames: Map<string, string>): string {
-  if (access === 'public') return 'Public';
-  if (access === 'members') return 'Members';
-  if (access === 'paid') return 'Paid members';
-  return access.map((id) => tierNames.get(id) ?? id).join(' or ');
-}

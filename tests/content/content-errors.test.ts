@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAstro } from '../support/astro-cli.ts';
@@ -7,12 +7,12 @@ import { smallCommunityDir as fixture } from '../support/communities.ts';
 const root = resolve(import.meta.dirname, '../..');
 const workDir = join(root, '.test-build/broken-community');
 
-/** A copy of the small community with one file edited, checked the way a build checks it. */
+/** A copy of the small community with one file edited (or added, when the edit gets ''), checked the way a build checks it. */
 function checkWith(file: string, edit: (source: string) => string, command: 'sync' | 'build' = 'sync') {
   rmSync(workDir, { recursive: true, force: true });
   cpSync(fixture, workDir, { recursive: true });
   const path = join(workDir, file);
-  const source = readFileSync(path, 'utf8');
+  const source = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const edited = edit(source);
   if (edited === source) throw new Error(`the edit did not change ${file}`);
   writeFileSync(path, edited);
@@ -65,5 +65,20 @@ describe('a mistake in the content fails the build with the file, the field and 
     expect(result.status).not.toBe(0);
     expect(result.output).toContain('access names unknown tier "suporter"');
     expect(result.output).toContain('Tiers in tiers.yaml: supporter');
+  });
+
+  it('names a tier in spaces.yaml that tiers.yaml does not declare', () => {
+    const space = (read: string, post: string) =>
+      `- id: backers\n  name: Backers\n  description: For supporters.\n  read: ${read}\n  post: ${post}\n`;
+    const unknownRead = checkWith('spaces.yaml', (s) => s + space('[suporter]', 'members'));
+    expect(unknownRead.status).not.toBe(0);
+    expect(unknownRead.output).toContain('spaces.yaml: space "backers": read names unknown tier "suporter"');
+    expect(unknownRead.output).toContain('Tiers in tiers.yaml: supporter; or use public, members or paid.');
+    const unknownPost = checkWith('spaces.yaml', (s) => s + space('members', '[supporter, patron]'));
+    expect(unknownPost.status).not.toBe(0);
+    expect(unknownPost.output).toContain('spaces.yaml: space "backers": post names unknown tier "patron"');
+    const known = checkWith('spaces.yaml', (s) => s + space('[supporter]', '[supporter]'));
+    expect(known.output).not.toContain('unknown tier');
+    expect(known.status).toBe(0);
   });
 });

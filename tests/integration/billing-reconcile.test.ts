@@ -10,6 +10,9 @@ import { ensureMember } from '../../src/server/members/ensure-member.ts';
 import { billingHarness, payCheckout, testTiers } from '../support/billing-harness.ts';
 import { cleanupEngines, testEngines } from '../support/test-database.ts';
 
+/** The tiers tiers.yaml declares in these tests. */
+const declaredTiers = new Set(['naturalist', 'patron']);
+
 const engines = testEngines();
 afterAll(() => cleanupEngines(engines));
 
@@ -40,11 +43,11 @@ describe.each(engines)('billing reconcile on $name', (engine) => {
     // And one row for a subscription Stripe has never heard of.
     await handle.db.insert(subscriptions).values({ id: 'sub_vanished', memberId: missed.id, customerId: 'cus_gone', tier: 'naturalist', priceId: 'price_x', status: 'active', currentPeriodEnd: new Date(Date.now() + 86_400_000) });
 
-    expect(await entitledTiers(handle.db, missed.id, new Date())).toEqual(['naturalist']); // only through the vanished row
+    expect(await entitledTiers(handle.db, missed.id, new Date(), declaredTiers)).toEqual(['naturalist']); // only through the vanished row
     const report = await reconcileSubscriptions(harness.context);
     expect(report).toMatchObject({ checked: 2, stored: 2, notOurs: 0, unlinked: [], vanished: ['sub_vanished'] });
-    expect(await entitledTiers(handle.db, missed.id, new Date())).toEqual(['naturalist']); // now through its real subscription
-    expect(await entitledTiers(handle.db, stale.id, new Date())).toEqual([]);
+    expect(await entitledTiers(handle.db, missed.id, new Date(), declaredTiers)).toEqual(['naturalist']); // now through its real subscription
+    expect(await entitledTiers(handle.db, stale.id, new Date(), declaredTiers)).toEqual([]);
     const [vanished] = await handle.db.select().from(subscriptions).where(eq(subscriptions.id, 'sub_vanished'));
     expect(vanished?.status).toBe('canceled');
 

@@ -21,6 +21,9 @@ import { grantTier } from '../../src/server/members/grants.ts';
 import { entitledTiers } from '../../src/server/members/entitled-tiers.ts';
 import { cleanupEngines, testEngines } from '../support/test-database.ts';
 
+/** The tiers tiers.yaml declares in these tests. */
+const declaredTiers = new Set(['naturalist', 'patron']);
+
 const engines = testEngines();
 afterAll(() => cleanupEngines(engines));
 
@@ -61,7 +64,7 @@ describe.each(engines)('discussions on $name', (engine) => {
         .set({ role: role === 'moderator' ? 'moderator' : 'member', handle: role, guidelinesAcceptedAt: now, createdAt: new Date('2026-01-01T00:00:00Z') })
         .where(eq(members.id, member.id));
       if (tier) await grantTier(handle.db, { email: member.email, tier, endsAt: null, grantedBy: 'test', note: '' }, new Date('2026-01-01T00:00:00Z'));
-      authors[role] = { id: member.id, role: role === 'moderator' ? 'moderator' : 'member', tiers: await entitledTiers(handle.db, member.id, now) };
+      authors[role] = { id: member.id, role: role === 'moderator' ? 'moderator' : 'member', tiers: await entitledTiers(handle.db, member.id, now, declaredTiers) };
     };
     await make('free');
     await make('naturalist', 'naturalist');

@@ -19,6 +19,9 @@ import { digestPlanFixture, paidCanary } from '../support/digest-plan-fixture.ts
 import { seedSubscribers, subscriberAddress } from '../support/subscribers.ts';
 import { cleanupEngines, testEngines } from '../support/test-database.ts';
 
+/** The tiers tiers.yaml declares in these tests. */
+const declaredTiers = new Set(['naturalist', 'patron']);
+
 const engines = testEngines();
 afterAll(() => cleanupEngines(engines));
 
@@ -45,6 +48,7 @@ describe.each(engines)('$name', (engine) => {
       mailer: createResendMailer({ apiKey: fake.apiKey, baseUrl: fake.url }),
       pacer: createPacer(1000),
       secret,
+      declaredTiers,
       owner: 'test-sender',
       now: () => clock,
       ...overrides,
@@ -144,7 +148,7 @@ describe.each(engines)('$name', (engine) => {
     await seedSubscribers(handle.db, { count: 120 });
     const { campaignId } = await startCampaign(handle.db, { kind: 'digest', plan: digestPlanFixture(), createdBy: 'test' }, clock);
     // A sender claims the first batch, sends it, and dies before writing anything down.
-    const claimed = await claimBatch(handle.db, { owner: 'doomed', now: clock, leaseMs: 60_000 });
+    const claimed = await claimBatch(handle.db, { owner: 'doomed', now: clock, leaseMs: 60_000, declaredTiers });
     if (!claimed) throw new Error('nothing claimed');
     const mailer = createResendMailer({ apiKey: fake.apiKey, baseUrl: fake.url });
     await mailer.sendBatch(batchEmails({ campaignId, kind: 'digest', plan: digestPlanFixture(), sends: claimed.sends, secret }), { idempotencyKey: claimed.idempotencyKey });
@@ -164,7 +168,7 @@ describe.each(engines)('$name', (engine) => {
   it('records a batch as sent when the provider says its key was already used for an accepted request', async () => {
     await seedSubscribers(handle.db, { count: 2 });
     const { campaignId } = await startCampaign(handle.db, { kind: 'digest', plan: digestPlanFixture(), createdBy: 'test' }, clock);
-    const claimed = await claimBatch(handle.db, { owner: 'doomed', now: clock, leaseMs: 1000 });
+    const claimed = await claimBatch(handle.db, { owner: 'doomed', now: clock, leaseMs: 1000, declaredTiers });
     if (!claimed) throw new Error('nothing claimed');
     const mailer = createResendMailer({ apiKey: fake.apiKey, baseUrl: fake.url });
     // The earlier attempt carried other bytes (say, the content was edited in between).

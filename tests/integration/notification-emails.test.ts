@@ -83,7 +83,7 @@ describe.each(engines)('notification emails on $name', (engine) => {
   }
 
   function context(now: Date, mailer: Mailer, places: NotificationEmailContext['places'] = placeOf): NotificationEmailContext {
-    return { db, mailer, site: { name: 'The Hedgerow', sender: { name: 'Wren at The Hedgerow', address: 'wren@hedgerow.example' } }, siteUrl, now, places, secret };
+    return { db, mailer, site: { name: 'The Hedgerow', sender: { name: 'Wren at The Hedgerow', address: 'wren@hedgerow.example' } }, siteUrl, now, places, secret, declaredTiers: new Set(['insider']) };
   }
 
   const to = (mailer: { sent: Email[] }, email: string) => mailer.sent.filter((sent) => sent.to === email);

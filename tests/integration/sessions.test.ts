@@ -102,7 +102,7 @@ describe.each(engines)('sessions on $name', (engine) => {
     const patronPost = { access: ['patron'] as string[] };
     const paidPost = { access: 'paid' as const };
     const reader = async (now: Date) => {
-      const identified = await identifyMember(handle.db, token, now);
+      const identified = await identifyMember(handle.db, token, now, new Set(['patron']));
       if (!identified.member) throw new Error('not signed in');
       return identified.member;
     };

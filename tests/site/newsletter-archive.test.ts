@@ -28,7 +28,7 @@ const paidSlug = 'mystery-photos-october';
 const tiers = (parse(readFileSync(resolve(hedgerowDir, 'tiers.yaml'), 'utf8')) as unknown[]).map((tier) => tierSchema.parse(tier));
 
 function archivedPlan(options: { posts?: boolean; threadOrder?: 'open-first' | 'patron-first' } = {}) {
-  const [first, second]: DigestThread[] = [
+  const [first, second]: [DigestThread, DigestThread] = [
     { id: 'open', title: openThread, url: 'http://localhost:4321/t/open', place: { kind: 'space', id: 'field-notes', name: 'Field notes', read: 'public', post: 'members' }, replies: 4, participants: 3 },
     { id: 'patron', title: patronThread, url: 'http://localhost:4321/t/patron', place: { kind: 'space', id: 'planning-table', name: 'The planning table', read: ['patron'], post: ['patron'] }, replies: 3, participants: 2 },
   ];

@@ -11,15 +11,15 @@ const { site, browser } = siteInBrowser();
 
 const withCover = demoPosts().find((post) => post.access === 'public' && /^cover:/m.test(post.frontmatter));
 const gated = demoPosts().find((post) => post.access !== 'public');
-const pages = ['/', '/archive', '/tags', '/join', '/guidelines', '/search?q=moth', `/posts/${withCover?.slug}`, `/posts/${gated?.slug}`];
+const pages = ['/', '/archive', '/tags', '/join', '/guidelines', '/search', '/search?q=moth', `/posts/${withCover?.slug}`, `/posts/${gated?.slug}`];
 
-/** Serious and critical WCAG 2.1 A/AA problems axe-core finds on the page. */
+/** Serious and critical problems axe-core finds on the page: WCAG 2.1 A/AA, and its best practices (a form field named only by a title, say). */
 async function accessibilityProblems(page: Page): Promise<string[]> {
   // Evaluated through the devtools protocol: the site's CSP rightly blocks an injected <script>.
   await page.evaluate(axeSource);
   const problems = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (options: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const result = await axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return result.violations
       .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
       .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
@@ -32,7 +32,8 @@ describe('pages as a reader gets them', () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await browser().newPage({ colorScheme });
       await page.goto(new URL(path, site().url).href);
-      if (path.startsWith('/search')) await page.locator('.pagefind-ui__result').first().waitFor();
+      if (path.startsWith('/search?')) await page.locator('.pagefind-ui__result').first().waitFor();
+      if (path === '/search') await page.locator('.pagefind-ui__search-input').waitFor();
       expect(await accessibilityProblems(page), `${path} (${colorScheme})`).toEqual([]);
       await page.close();
     }

@@ -37,4 +37,22 @@ describe('a reader searching the hub in a browser', () => {
     await expect(page.locator('.gate-notice').isVisible()).resolves.toBe(true);
     await page.close();
   });
+
+  it('labels each gated result with who may read it, as the post itself does', async () => {
+    const expected = [
+      ['members', 'Access: Members'],
+      ['paid', 'Access: Paid members'],
+      ['naturalist', 'Access: Naturalist'],
+    ] as const;
+    for (const [access, label] of expected) {
+      const post = demoPosts().find((candidate) => (Array.isArray(candidate.access) ? candidate.access.join() : candidate.access) === access);
+      if (!post) throw new Error(`the demo community needs a post with access ${access}`);
+      const page = await browser().newPage();
+      await page.goto(new URL(`/search?q=${encodeURIComponent(post.title)}`, site().url).href);
+      const result = page.locator('.pagefind-ui__result', { has: page.locator('.pagefind-ui__result-link', { hasText: post.title }) }).first();
+      await result.waitFor({ timeout: 15_000 });
+      await expect(result.locator('.pagefind-ui__result-tag').allTextContents().then((tags) => tags.map((tag) => tag.trim())), post.slug).resolves.toContain(label);
+      await page.close();
+    }
+  });
 });

@@ -26,6 +26,7 @@ for (;;) {
     mailer,
     pacer,
     secret: 'crash-test-secret-0123456789abcdef0123456789',
+    declaredTiers: new Set(['naturalist', 'patron']),
     owner: `crash-test:${process.pid}`,
     leaseMs: Number(env.LEASE_MS ?? '1000'),
     concurrency: 2,

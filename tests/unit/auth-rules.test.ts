@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkProfile } from '../../src/server/account/profile.ts';
 import { describeDevice } from '../../src/server/account/describe-device.ts';
 import { decodePendingSignIn, encodePendingSignIn, sessionCookieAttributes, sessionCookieName } from '../../src/server/auth/cookies.ts';
-import { roleAfterSignIn } from '../../src/server/auth/owner-role.ts';
+import { becameOwnerDetail, isOwnerEmail, roleBeforeOwner } from '../../src/server/auth/owner-role.ts';
 import { safeNextPath } from '../../src/server/auth/safe-next-path.ts';
 import { digestsEqual, formatCode, normalizeCode, randomCode, randomString, sha256Hex } from '../../src/server/auth/secrets.ts';
 import { judgeSession, sessionExpiresAt, type SessionPolicy } from '../../src/server/auth/session-policy.ts';
@@ -97,8 +97,14 @@ describe('cookies', () => {
 
 describe('roles and profiles', () => {
   it('makes the owner address the owner, whatever its case', () => {
-    expect(roleAfterSignIn('member', 'Wren@Hedgerow.example', 'wren@hedgerow.example')).toBe('owner');
-    expect(roleAfterSignIn('moderator', 'robin@hedgerow.example', 'wren@hedgerow.example')).toBe('moderator');
+    expect(isOwnerEmail('Wren@Hedgerow.example', 'wren@hedgerow.example')).toBe(true);
+    expect(isOwnerEmail('robin@hedgerow.example', 'wren@hedgerow.example')).toBe(false);
+  });
+  it('gives a former owner back the role recorded when they became owner, else member', () => {
+    expect(roleBeforeOwner(becameOwnerDetail('moderator'))).toBe('moderator');
+    expect(roleBeforeOwner(becameOwnerDetail('member'))).toBe('member');
+    expect(roleBeforeOwner(undefined)).toBe('member');
+    expect(roleBeforeOwner('was moderatorish')).toBe('member');
   });
   it('checks handles and names', () => {
     expect(checkProfile({ name: '  Robin   Goodfellow ', handle: '@Night_Jar' })).toMatchObject({ ok: true, name: 'Robin Goodfellow', handle: 'night_jar' });

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Reader } from '../../src/server/access/can-read.ts';
+import type { DigestThread } from '../../src/server/newsletter/digest/plan.ts';
 import { renderDigestEmail } from '../../src/server/newsletter/digest/render-email.ts';
 import { CANARY, fixturePlan, links, threads } from './digest-fixture.ts';
 
@@ -69,7 +70,7 @@ describe('no gated words in a digest for readers who may not read them', () => {
 });
 
 describe('no gated thread title in the subject or preheader of a digest with no new post', () => {
-  const [open, patron, paidPost] = threads;
+  const [open, patron, paidPost] = threads as [DigestThread, DigestThread, DigestThread];
   // The busiest threads are in places a stranger cannot read: the patron-only space first.
   const gatedFirst = fixturePlan({ posts: [], threads: [patron, paidPost, open] });
   const onlyGated = fixturePlan({ posts: [], threads: [patron, paidPost] });

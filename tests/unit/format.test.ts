@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accessLabel, formatDate, formatMoney } from '../../src/site/format.ts';
+import { accessLabel } from '../../src/server/content/access-label.ts';
+import { formatDate, formatMoney } from '../../src/site/format.ts';
 
 describe('formatMoney', () => {
   it('reads integer minor units and drops pennies from whole amounts', () => {
@@ -17,8 +18,14 @@ describe('formatDate', () => {
 
 describe('accessLabel', () => {
   it('names tiers by their display names', () => {
-    const names = new Map([['patron', 'Field Patron']]);
+    const names = new Map([['patron', 'Field Patron'], ['naturalist', 'Naturalist']]);
+    expect(accessLabel('public', names)).toBe('Public');
     expect(accessLabel('members', names)).toBe('Members');
-    expect(accessLabel(['patron', 'other'], names)).toBe('Field Patron or other');
+    expect(accessLabel('paid', names)).toBe('Paid members');
+    expect(accessLabel(['naturalist', 'patron'], names)).toBe('Naturalist or Field Patron');
+  });
+  it('names the tiers it knows, and says "Paid members" when it knows none', () => {
+    expect(accessLabel(['patron', 'other'], new Map([['patron', 'Field Patron']]))).toBe('Field Patron');
+    expect(accessLabel(['patron'], new Map())).toBe('Paid members');
   });
 });

@@ -204,7 +204,7 @@ describe('planTierSync', () => {
         kind: 'update-product',
         tierId: 'patron',
         productId: 'coterie-patron',
-        summary: '- archive product patron "Field Patron" (coterie-patron): no longer in tiers.yaml; its subscribers keep their subscriptions',
+        summary: '- archive product patron "Field Patron" (coterie-patron): no longer in tiers.yaml; its subscribers keep paying until cancelled but lose access (keep the tier with visibility: archived to keep theirs)',
         params: { active: false },
         basis: 1,
       },

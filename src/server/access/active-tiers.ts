@@ -14,3 +14,13 @@ export function activeTiers(entitlements: readonly TierEntitlement[], now: Date)
   );
   return [...new Set(active.map((entitlement) => entitlement.tier))].sort();
 }
+
+/**
+ * What a reader may read with: the active tiers that tiers.yaml still declares. An
+ * archived tier is declared (kept for the members it has), so it keeps opening posts; a
+ * tier deleted from the file opens nothing, not even `paid` posts, whatever grants or
+ * subscriptions still name it.
+ */
+export function entitlingTiers(entitlements: readonly TierEntitlement[], now: Date, declaredTiers: ReadonlySet<string>): string[] {
+  return activeTiers(entitlements, now).filter((tier) => declaredTiers.has(tier));
+}

@@ -8,7 +8,7 @@ import type { Database } from '../../../db/client.ts';
 import { members, type LoginToken, type Member } from '../../../db/schema.ts';
 import { ensureMember } from '../members/ensure-member.ts';
 import { isUniqueViolation } from '../../../db/postgres-errors.ts';
-import { roleAfterSignIn } from './owner-role.ts';
+import { matchOwnerToSite } from '../members/owner-from-site.ts';
 import { safeNextPath } from './safe-next-path.ts';
 import { createSession, type NewSessionToken } from './sessions.ts';
 
@@ -32,10 +32,10 @@ export async function completeSignIn(
   if (token.purpose === 'change_email') return completeEmailChange(db, token, context);
 
   const { member } = await ensureMember(db, token.email);
-  const role = roleAfterSignIn(member.role, member.email, context.ownerEmail);
+  await matchOwnerToSite(db, context.ownerEmail, now);
   const [updated] = await db
     .update(members)
-    .set({ role, emailVerifiedAt: member.emailVerifiedAt ?? now })
+    .set({ emailVerifiedAt: member.emailVerifiedAt ?? now })
     .where(eq(members.id, member.id))
     .returning();
   if (!updated) return { ok: false, reason: 'member_gone' };
@@ -59,7 +59,7 @@ async function completeEmailChange(
   try {
     [updated] = await db
       .update(members)
-      .set({ email: token.email, emailVerifiedAt: context.now, role: roleAfterSignIn(current.role, token.email, context.ownerEmail) })
+      .set({ email: token.email, emailVerifiedAt: context.now })
       .where(eq(members.id, current.id))
       .returning();
   } catch (error) {
@@ -67,6 +67,11 @@ async function completeEmailChange(
     throw error;
   }
   if (!updated) return { ok: false, reason: 'member_gone' };
+  // The new address may be ownerEmail, or the old one may have been: the role follows it.
+  if ((await matchOwnerToSite(db, context.ownerEmail, context.now)).length > 0) {
+    [updated] = await db.select().from(members).where(eq(members.id, current.id));
+    if (!updated) return { ok: false, reason: 'member_gone' };
+  }
   const session = await createSession(db, updated.id, context.now, context.userAgent);
   return { ok: true, member: updated, session, nextPath: safeNextPath(token.nextPath), previousEmail: current.email };
 }

@@ -14,7 +14,7 @@ export interface CurrentMember {
   handle: string | null;
   role: MemberRole;
   newsletter: NewsletterStatus;
-  /** Tier ids the member is entitled to now (complimentary grants; paid ones later). */
+  /** Tier ids the member may read with now: granted or paid, and still in tiers.yaml. */
   tiers: string[];
   /** The session this request came with, so it can be told apart in the account page. */
   sessionId: string;
@@ -24,7 +24,8 @@ export type Identification =
   | { member: CurrentMember; /** Re-send the cookie with this expiry. */ refreshedUntil?: Date }
   | { member: undefined; /** The cookie named no live session: delete it. */ clearCookie: boolean };
 
-export async function identifyMember(db: Database, token: string | undefined, now: Date): Promise<Identification> {
+/** `declaredTiers`: the tier ids of tiers.yaml, archived ones included. */
+export async function identifyMember(db: Database, token: string | undefined, now: Date, declaredTiers: ReadonlySet<string>): Promise<Identification> {
   if (!token) return { member: undefined, clearCookie: false };
   const validation = await validateSessionToken(db, token, now);
   if (!validation.valid) return { member: undefined, clearCookie: true };
@@ -37,7 +38,7 @@ export async function identifyMember(db: Database, token: string | undefined, no
       handle: member.handle,
       role: member.role,
       newsletter: member.newsletter,
-      tiers: await entitledTiers(db, member.id, now),
+      tiers: await entitledTiers(db, member.id, now, declaredTiers),
       sessionId: session.id,
     },
     refreshedUntil,

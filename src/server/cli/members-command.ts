@@ -6,12 +6,12 @@
 import { basename } from 'node:path';
 import { normalizeEmail } from '../members/email-address.ts';
 import { grantTier, listMembers, revokeTier, type MemberListing } from '../members/grants.ts';
-import { isMemberRole, setMemberRole } from '../members/roles.ts';
+import { setMemberRole } from '../members/roles.ts';
+import type { StaffOrMemberRole } from '../auth/owner-role.ts';
 import { importSubscribers } from '../newsletter/import/import-subscribers.ts';
 import { describeImport, importJson } from '../newsletter/import/import-summary.ts';
 import { parseSubscriberCsv } from '../newsletter/import/parse-subscriber-csv.ts';
 import { readSubscriberFile } from '../newsletter/import/read-subscriber-file.ts';
-import { memberRoles, type MemberRole } from '../../../db/schema.ts';
 import { done, failed, usageError, type CommandContext, type CommandResult } from './command-result.ts';
 import { parseArguments, type OptionSpec } from './parse-arguments.ts';
 import { formatTable, printable } from './text-table.ts';
@@ -21,14 +21,14 @@ export type MembersCommand =
   | { verb: 'list'; json: boolean }
   | { verb: 'grant'; email: string; tier: string; until: { text: string; endsAt: Date } | null; note: string; json: boolean }
   | { verb: 'revoke'; email: string; tier: string; json: boolean }
-  | { verb: 'role'; email: string; role: MemberRole; json: boolean }
+  | { verb: 'role'; email: string; role: StaffOrMemberRole; json: boolean }
   | { verb: 'import'; file: string; dryRun: boolean; json: boolean };
 
 export const membersUsage = {
   list: 'coterie members list [--json]',
   grant: 'coterie members grant <email> <tier> [--until YYYY-MM-DD] [--note text] [--json]',
   revoke: 'coterie members revoke <email> <tier> [--json]',
-  role: `coterie members role <email> <${memberRoles.join('|')}> [--json]`,
+  role: 'coterie members role <email> <moderator|member> [--json]',
   import: 'coterie members import <file.csv> [--dry-run] [--json]',
 } as const;
 
@@ -41,6 +41,9 @@ const specs: Record<Verb, { positionals: string[]; options: OptionSpec }> = {
   role: { positionals: ['email', 'role'], options: { json: 'flag' } },
   import: { positionals: ['file.csv'], options: { 'dry-run': 'flag', json: 'flag' } },
 };
+
+const ownerByConfig =
+  'The owner is whoever ownerEmail in site.yaml names: change it there and restart the server; the previous owner goes back to the role they had before.';
 
 /** Who the record says granted access from the command line. */
 const grantedBy = 'cli';
@@ -71,7 +74,8 @@ export function parseMembersCommand(args: readonly string[]): { ok: true; comman
   if (verb === 'revoke') return { ok: true, command: { verb, email, tier, json } };
   if (verb === 'role') {
     const role = tier;
-    if (!isMemberRole(role)) return refuse(`"${role}" is not a role: use ${memberRoles.join(', ')}.`);
+    if (role === 'owner') return refuse(ownerByConfig);
+    if (role !== 'moderator' && role !== 'member') return refuse(`"${role}" is not a role: use moderator or member.`);
     return { ok: true, command: { verb, email, role, json } };
   }
 
@@ -113,11 +117,9 @@ async function importFile(command: Extract<MembersCommand, { verb: 'import' }>, 
 async function role(command: Extract<MembersCommand, { verb: 'role' }>, context: CommandContext): Promise<CommandResult> {
   const result = await setMemberRole(context.db, { email: command.email, role: command.role });
   if (!result.ok) {
-    return failed(
-      result.reason === 'invalid_email'
-        ? notAnEmail(command.email)
-        : `No member has the address ${normalizeEmail(command.email)}. They need to sign in once first.`,
-    );
+    if (result.reason === 'invalid_email') return failed(notAnEmail(command.email));
+    if (result.reason === 'owner') return failed(`${normalizeEmail(command.email)} is the owner. ${ownerByConfig}`);
+    return failed(`No member has the address ${normalizeEmail(command.email)}. They need to sign in once first.`);
   }
   const who = normalizeEmail(command.email);
   if (command.json) return done(JSON.stringify({ email: who, previous: result.previous, role: result.role }, null, 2));

@@ -12,6 +12,7 @@ import { memberLabel } from '../members/member-label.ts';
 import { hideReply, liftRestrictions, restrictMember, settleReport, type ModerationResult } from './moderation.ts';
 import { replyExcerpt } from './notification-emails.ts';
 import { isStaff } from './place-access.ts';
+import { ownerActions } from '../auth/owner-role.ts';
 
 type Actor = { id: string; role: 'owner' | 'moderator' | 'member' };
 type Person = { id: string; email: string; name: string | null; handle: string | null; role: 'owner' | 'moderator' | 'member' };
@@ -113,6 +114,12 @@ export interface LogEntry {
   createdAt: Date;
 }
 
+/** Changes of owner are made by site.yaml, not by a person. */
+function actorLabel(entry: { action: string; actorId: string | null }, actor: Person | null | undefined): string {
+  const byConfig = entry.actorId === null && (entry.action === ownerActions.became || entry.action === ownerActions.left);
+  return byConfig ? 'ownerEmail in site.yaml' : labelForStaff(actor);
+}
+
 /** The newest audit-log entries, targets resolved to names and links. */
 export async function loadModerationLog(db: Database, limit = 100): Promise<LogEntry[]> {
   const actor = alias(members, 'actor');
@@ -132,7 +139,7 @@ export async function loadModerationLog(db: Database, limit = 100): Promise<LogE
   const threadById = new Map(threadRows.map((row) => [row.id, row]));
   const replyById = new Map(replyRows.map((row) => [row.id, row]));
   return rows.map(({ entry, actor }) => {
-    const base = { id: entry.id, action: entry.action, actor: labelForStaff(actor), targetKind: entry.targetKind, detail: entry.detail, createdAt: entry.createdAt };
+    const base = { id: entry.id, action: entry.action, actor: actorLabel(entry, actor), targetKind: entry.targetKind, detail: entry.detail, createdAt: entry.createdAt };
     if (entry.targetKind === 'member') return { ...base, target: labelForStaff(memberById.get(entry.targetId)), href: undefined };
     if (entry.targetKind === 'thread') {
       const thread = threadById.get(entry.targetId);

@@ -31,6 +31,8 @@ export interface NotificationEmailContext {
   now: Date;
   /** Where a thread lives now; undefined when its space or post is gone. */
   places: (thread: Thread) => Place | undefined | Promise<Place | undefined>;
+  /** The tier ids of tiers.yaml: a grant of a tier no longer there opens nothing. */
+  declaredTiers: ReadonlySet<string>;
   /** Signs the stop link; the server's `getAppSecret()` when not given. */
   secret?: string;
 }
@@ -95,7 +97,7 @@ async function emailMember(
     return;
   }
 
-  const reader = { role: member.role, tiers: await entitledTiers(db, member.id, now) };
+  const reader = { role: member.role, tiers: await entitledTiers(db, member.id, now, context.declaredTiers) };
   const visible = await stillVisible(context, reader, claimed);
   run.notificationsSkipped += claimed.length - visible.length;
   if (visible.length === 0) return;

@@ -7,7 +7,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { members, notifications, threadFollows, type Reply, type Thread } from '../../../db/schema.ts';
-import { entitledTiers } from '../members/entitled-tiers.ts';
+import { heldTiers } from '../members/entitled-tiers.ts';
 import { canReadPlace, isStaff, type Place } from './place-access.ts';
 
 type Kind = 'mention' | 'reply' | 'followed';
@@ -52,7 +52,8 @@ export async function notifyAboutReply(
   const recipients = await db.select({ id: members.id, role: members.role }).from(members).where(inArray(members.id, [...chosen.keys()]));
   let sent = 0;
   for (const recipient of recipients) {
-    const reader = { role: recipient.role, tiers: await entitledTiers(db, recipient.id, now) };
+    // A first cut: /notifications and the emails check again with only the tiers tiers.yaml declares.
+    const reader = { role: recipient.role, tiers: await heldTiers(db, recipient.id, now) };
     if (!canReadPlace(reader, input.place) || (thread.hiddenAt && !isStaff(reader))) continue;
     const kind = chosen.get(recipient.id) ?? 'followed';
     const inserted = await db

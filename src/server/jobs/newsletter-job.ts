@@ -20,6 +20,8 @@ export interface NewsletterJobContext {
   db: Database;
   mailer: Mailer;
   secret: string;
+  /** The tier ids of tiers.yaml, for what each recipient may read. */
+  declaredTiers: ReadonlySet<string>;
   schedule: Schedule;
   composeDigest: () => Promise<DigestPlan>;
   isEmpty: (plan: DigestPlan) => boolean;
@@ -52,7 +54,7 @@ export function startNewsletterJob(getContext: () => Promise<NewsletterJobContex
       if (outcome.kind === 'started') log.log(`Scheduled digest started: ${outcome.campaign.recipients} recipients (campaign ${outcome.campaign.campaignId}).`);
     }
     await startDueCampaigns(context.db, now);
-    return sendPendingBatches({ db: context.db, mailer: context.mailer, pacer, secret: context.secret, owner, concurrency: senderConcurrency(requestsPerSecond), log });
+    return sendPendingBatches({ db: context.db, mailer: context.mailer, pacer, secret: context.secret, declaredTiers: context.declaredTiers, owner, concurrency: senderConcurrency(requestsPerSecond), log });
   };
 
   return startIntervalJob(tick, options.intervalMs ?? 5_000, (error) => log.error('The newsletter job failed; trying again on the next tick:', error));

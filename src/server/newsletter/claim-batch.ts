@@ -36,6 +36,8 @@ export interface ClaimOptions {
   now: Date;
   /** How long the batch is ours; after that another sender may take it over. */
   leaseMs: number;
+  /** The tier ids of tiers.yaml, for what each recipient may read. */
+  declaredTiers: ReadonlySet<string>;
   batchSize?: number;
 }
 
@@ -74,7 +76,7 @@ async function retakeAbandonedBatch(db: Database, { owner, now, leaseMs }: Claim
   });
 }
 
-async function createBatch(db: Database, { owner, now, leaseMs, batchSize = maxBatchSize }: ClaimOptions): Promise<ClaimedBatch | 'none' | 'all-skipped'> {
+async function createBatch(db: Database, { owner, now, leaseMs, declaredTiers, batchSize = maxBatchSize }: ClaimOptions): Promise<ClaimedBatch | 'none' | 'all-skipped'> {
   return db.transaction(async (tx) => {
     // The oldest campaign still sending that has recipients left, then its next ones in
     // order (the partial index email_sends_unbatched_idx serves both).
@@ -144,7 +146,7 @@ async function createBatch(db: Database, { owner, now, leaseMs, batchSize = maxB
     if (!batch) throw new Error('The send batch could not be created.');
 
     // Readers are fixed now, so a retry of this batch renders byte-identical emails.
-    const readers = await recipientReaders(tx, eligible.map((row) => ({ id: row.memberId, role: row.role })), now);
+    const readers = await recipientReaders(tx, eligible.map((row) => ({ id: row.memberId, role: row.role })), now, declaredTiers);
     const readerOf = (row: (typeof eligible)[number]) => readers.get(row.memberId) ?? { role: row.role, tiers: [] };
     const segments = groupBy(eligible, (row) => serializeReader(readerOf(row)));
     for (const [segment, ids] of segments) {

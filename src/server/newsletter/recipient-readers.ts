@@ -5,7 +5,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { grants, subscriptions } from '../../../db/schema.ts';
-import { activeTiers, type TierEntitlement } from '../access/active-tiers.ts';
+import { entitlingTiers, type TierEntitlement } from '../access/active-tiers.ts';
 import type { Reader } from '../access/can-read.ts';
 import { graceDaysFrom, subscriptionEntitlement } from '../billing/subscription-entitlement.ts';
 
@@ -15,6 +15,8 @@ export async function recipientReaders(
   db: Database,
   recipients: readonly { id: string; role: RecipientReader['role'] }[],
   now: Date,
+  /** The tier ids of tiers.yaml: a grant of a tier no longer there opens nothing. */
+  declaredTiers: ReadonlySet<string>,
   graceDays: number = graceDaysFrom(),
 ): Promise<Map<string, RecipientReader>> {
   if (recipients.length === 0) return new Map();
@@ -30,7 +32,7 @@ export async function recipientReaders(
   };
   for (const grant of granted) add(grant.memberId, grant);
   for (const subscription of subscribed) add(subscription.memberId, subscriptionEntitlement(subscription, graceDays));
-  return new Map(recipients.map(({ id, role }) => [id, { role, tiers: activeTiers(entitlements.get(id) ?? [], now) }]));
+  return new Map(recipients.map(({ id, role }) => [id, { role, tiers: entitlingTiers(entitlements.get(id) ?? [], now, declaredTiers) }]));
 }
 
 /** A reader as stored on a send row: fixed when its batch is claimed, so a retry renders the same email. */

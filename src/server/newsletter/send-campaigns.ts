@@ -24,6 +24,8 @@ export interface SenderContext {
   pacer: Pacer;
   /** Signs unsubscribe links. */
   secret: string;
+  /** The tier ids of tiers.yaml: what each recipient may read is judged with these. */
+  declaredTiers: ReadonlySet<string>;
   /** Unique to this sender (process and run), for leases. */
   owner: string;
   now?: () => Date;
@@ -50,7 +52,7 @@ export async function sendPendingBatches(context: SenderContext): Promise<SendRu
   const worker = async () => {
     for (;;) {
       const now = (context.now ?? (() => new Date()))();
-      const batch = await claimBatch(context.db, { owner: context.owner, now, leaseMs: context.leaseMs ?? defaultLeaseMs });
+      const batch = await claimBatch(context.db, { owner: context.owner, now, leaseMs: context.leaseMs ?? defaultLeaseMs, declaredTiers: context.declaredTiers });
       if (!batch) return;
       run.batches += 1;
       let plan = plans.get(batch.campaignId);

@@ -243,7 +243,7 @@ function planRemovedTier(product: ProductState, prices: readonly PriceState[]): 
     actions.push({ kind: 'update-price', tierId, priceId: price.id, summary, params: { active: false } });
   }
   if (product.active) {
-    const summary = `- archive product ${tierId} "${product.name}" (${product.id}): no longer in tiers.yaml; its subscribers keep their subscriptions`;
+    const summary = `- archive product ${tierId} "${product.name}" (${product.id}): no longer in tiers.yaml; its subscribers keep paying until cancelled but lose access (keep the tier with visibility: archived to keep theirs)`;
     actions.push({ kind: 'update-product', tierId, productId: product.id, summary, params: { active: false }, basis: product.updated });
   }
   return actions;

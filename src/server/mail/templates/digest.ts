@@ -6,6 +6,7 @@
  */
 import type { PostHeading, ReaderDigest, ReaderPost } from '../../newsletter/digest/reader-view.ts';
 import type { DigestThread } from '../../newsletter/digest/plan.ts';
+import { accessLabel } from '../../content/access-label.ts';
 import { button, note } from './blocks.ts';
 import { html, SafeHtml } from './escape-html.ts';
 import { renderEmail, type RenderedEmail } from './layout.ts';
@@ -51,7 +52,7 @@ export function digestEmail(view: ReaderDigest, links: DigestLinks): RenderedEma
 
 function postHtml(item: ReaderPost, view: ReaderDigest, links: DigestLinks): SafeHtml {
   const { post } = item;
-  const meta = [shortDate(post.date, view), accessLabel(post)].filter(Boolean).join(' · ');
+  const meta = [shortDate(post.date, view), accessMeta(post)].filter(Boolean).join(' · ');
   const content = item.show === 'full' ? new SafeHtml(item.html) : new SafeHtml(post.teaserHtml);
   return html`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 8px;border-top:1px solid ${palette.border};">
 <tr><td style="padding:20px 0 0;font-family:${fonts.ui};font-size:13px;line-height:1.4;color:${palette.muted};">${meta}</td></tr>
@@ -79,7 +80,7 @@ function actionHtml(item: ReaderPost, links: DigestLinks): SafeHtml {
 
 function postText(item: ReaderPost, view: ReaderDigest, links: DigestLinks): string {
   const { post } = item;
-  const head = `${post.title}\n${[shortDate(post.date, view), accessLabel(post)].filter(Boolean).join(' · ')}`;
+  const head = `${post.title}\n${[shortDate(post.date, view), accessMeta(post)].filter(Boolean).join(' · ')}`;
   switch (item.show) {
     case 'full':
       return `${head}\n\n${item.text}\n\nRead it on the site: ${post.url}`;
@@ -111,9 +112,9 @@ function threadFacts(thread: DigestThread): string {
   return `${replies} from ${people}, ${where}`;
 }
 
-function accessLabel(post: PostHeading): string {
-  if (post.access === 'public') return '';
-  return post.access === 'members' ? 'For members' : 'For paying members';
+/** The site's own access label, left out for public posts; an email names no tiers, so a tier list reads "Paid members". */
+function accessMeta(post: PostHeading): string {
+  return post.access === 'public' ? '' : accessLabel(post.access, new Map());
 }
 
 function noteHtml(text: string): SafeHtml {
