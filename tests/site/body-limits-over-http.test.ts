@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { maxBodyLength } from '../../src/server/discussions/body-rules.ts';
-import { postForm, signInOverHttp } from './http-sign-in.ts';
+import { formStamp, postForm, signInOverHttp } from './http-sign-in.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
 let site: RunningSite;
@@ -55,7 +55,7 @@ describe('request bodies', () => {
   });
 
   it('a chunked form within the limit is read as usual (the control)', async () => {
-    const answer = await sendPartly('/signin', { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' }, Buffer.concat([chunk(Buffer.from('email=chunked%40example.com&next=%2F')), Buffer.from('0\r\n\r\n')]));
+    const answer = await sendPartly('/signin', { 'Content-Type': 'application/x-www-form-urlencoded', 'Transfer-Encoding': 'chunked' }, Buffer.concat([chunk(Buffer.from(`email=chunked%40example.com&next=%2F&form_started=${encodeURIComponent(formStamp(site, 'signin'))}`)), Buffer.from('0\r\n\r\n')]));
     expect(answer).toMatch(/^HTTP\/1\.1 303 /);
   });
 

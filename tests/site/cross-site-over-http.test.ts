@@ -6,10 +6,11 @@
  */
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { formStamp } from './http-sign-in.ts';
 import { serveSite, type RunningSite } from './site-server.ts';
 
 /** A sign-in form POST with the Host and Origin given, as a client that writes its own headers sends it. */
-function postSignIn(listening: URL, host: string, origin: string): Promise<{ status: number; body: string }> {
+function postSignIn(site: RunningSite, listening: URL, host: string, origin: string): Promise<{ status: number; body: string }> {
   return new Promise((done, failed) => {
     const sent = request(
       { host: listening.hostname.replace(/^\[|\]$/g, ''), port: listening.port, path: '/signin', method: 'POST', headers: { Host: host, Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded' } },
@@ -21,7 +22,8 @@ function postSignIn(listening: URL, host: string, origin: string): Promise<{ sta
       },
     );
     sent.once('error', failed);
-    sent.end(new URLSearchParams({ email: 'spoof-target@example.com', next: '/' }).toString());
+    // A stamp from a minute ago, as the page would have carried: the form is a person's, only its origin is in question.
+    sent.end(new URLSearchParams({ email: 'spoof-target@example.com', next: '/', form_started: formStamp(site, 'signin') }).toString());
   });
 }
 
@@ -41,7 +43,7 @@ describe.each([
 
   it('refuses a write whose Origin matches a spoofed Host', async () => {
     for (const host of ['evil.example', `evil.example:${listening.port}`]) {
-      const answer = await postSignIn(listening, host, `http://${host}`);
+      const answer = await postSignIn(site, listening, host, `http://${host}`);
       expect(answer.status, host).toBe(403);
       expect(answer.body).toContain('This form was sent from another site');
     }
@@ -58,7 +60,7 @@ describe.each([
 
   it("accepts the same write from the site's own address (the control)", async () => {
     const own = new URL(site.url);
-    const answer = await postSignIn(listening, own.host, own.origin);
+    const answer = await postSignIn(site, listening, own.host, own.origin);
     expect(answer.status).toBe(303);
   });
 });
@@ -75,8 +77,8 @@ describe('on a local site', () => {
   it('accepts a write from its loopback names on its port, and from no other port', async () => {
     expect(site.url).toBe(`http://localhost:${listening.port}`);
     for (const host of [`127.0.0.1:${listening.port}`, `[::1]:${listening.port}`]) {
-      expect((await postSignIn(listening, host, `http://${host}`)).status, host).toBe(303);
+      expect((await postSignIn(site, listening, host, `http://${host}`)).status, host).toBe(303);
     }
-    expect((await postSignIn(listening, `127.0.0.1:1`, 'http://127.0.0.1:1')).status).toBe(403);
+    expect((await postSignIn(site, listening, `127.0.0.1:1`, 'http://127.0.0.1:1')).status).toBe(403);
   });
 });
