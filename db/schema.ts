@@ -258,6 +258,8 @@ export const threads = pgTable(
     check('threads_place_check', sql`(${table.spaceId} is null) <> (${table.postSlug} is null)`),
     index('threads_space_listing_idx').on(table.spaceId, table.pinned, table.lastActivityAt),
     uniqueIndex('threads_post_slug_idx').on(table.postSlug),
+    // The posting limits count a member's recent threads with every post they write.
+    index('threads_author_created_idx').on(table.authorId, table.createdAt),
   ],
 );
 

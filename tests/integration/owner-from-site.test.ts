@@ -63,14 +63,15 @@ describe.each(engines)('ownerEmail decides the owner on $name', (engine) => {
 
     const log = await loadModerationLog(handle.db);
     const ownerEntries = log.filter((entry) => entry.action === 'become-owner' || entry.action === 'leave-owner');
-    // Oldest first; the two changes of one moment in either order.
+    // Oldest first; the two changes of one moment in either order. Staff views name each
+    // person with the role they hold now: Wren is the owner again, Robin a moderator.
     const described = ownerEntries.map((entry) => `${entry.createdAt.toISOString()} ${entry.action} ${entry.target}: ${entry.detail}`).sort();
     expect(described).toEqual([
-      `${start.toISOString()} become-owner wren@hedgerow.example: was member; ownerEmail in site.yaml names them`,
-      `${minutes(1).toISOString()} become-owner robin@hedgerow.example: was moderator; ownerEmail in site.yaml names them`,
-      `${minutes(1).toISOString()} leave-owner wren@hedgerow.example: now member; ownerEmail in site.yaml names someone else`,
-      `${minutes(3).toISOString()} become-owner wren@hedgerow.example: was member; ownerEmail in site.yaml names them`,
-      `${minutes(3).toISOString()} leave-owner robin@hedgerow.example: now moderator; ownerEmail in site.yaml names someone else`,
+      `${start.toISOString()} become-owner wren@hedgerow.example · Owner: was member; ownerEmail in site.yaml names them`,
+      `${minutes(1).toISOString()} become-owner robin@hedgerow.example · Moderator: was moderator; ownerEmail in site.yaml names them`,
+      `${minutes(1).toISOString()} leave-owner wren@hedgerow.example · Owner: now member; ownerEmail in site.yaml names someone else`,
+      `${minutes(3).toISOString()} become-owner wren@hedgerow.example · Owner: was member; ownerEmail in site.yaml names them`,
+      `${minutes(3).toISOString()} leave-owner robin@hedgerow.example · Moderator: now moderator; ownerEmail in site.yaml names someone else`,
     ]);
     expect(new Set(ownerEntries.map((entry) => entry.actor))).toEqual(new Set(['ownerEmail in site.yaml']));
   });

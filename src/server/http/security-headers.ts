@@ -75,3 +75,13 @@ export function securityHeaders(env: Readonly<Record<string, string | undefined>
     ...strictTransportSecurity(env),
   };
 }
+
+/**
+ * For an email's HTML shown in one of our frames (the newsletter preview, the dev outbox):
+ * its inline styles and images may load, nothing may run, and only our pages may frame it.
+ * The route sets these itself; the middleware adds only headers a route has not set.
+ */
+export const emailFrameHeaders: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; img-src https: http: data:; style-src 'unsafe-inline'; frame-ancestors 'self'",
+  'X-Frame-Options': 'SAMEORIGIN',
+};

@@ -1,0 +1,1 @@
+CREATE INDEX "threads_author_created_idx" ON "threads" USING btree ("author_id","created_at");
