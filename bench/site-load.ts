@@ -5,6 +5,7 @@
  * the client sees it: from sending it until the last byte of the answer has arrived.
  */
 import { request } from 'node:http';
+import { botPolicy } from '../src/server/bot-defence/bot-policy.ts';
 import { linkIn, waitForEmail } from '../tests/site/outbox-messages.ts';
 import { busyShare, machineTicks } from './deliver-webhooks.ts';
 import { processCpuMs } from './site-process.ts';
@@ -125,8 +126,14 @@ function postForm(siteUrl: string, path: string, fields: Record<string, string>,
  * request for the email comes from `localAddress` (any 127.x.y.z reaches a loopback server).
  */
 export async function signInOverHttp(siteUrl: string, outboxDir: string, email: string, localAddress: string): Promise<string> {
+  // As a person does: open the form, then send it with the stamp it carried once it is old
+  // enough for the sign-up guard (src/server/bot-defence/bot-policy.ts).
+  const page = await (await fetch(new URL('/signin', siteUrl))).text();
+  const stamp = /name="form_started" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const issuedAt = Number(stamp.split('.')[0]);
+  if (Number.isFinite(issuedAt)) await new Promise((done) => setTimeout(done, Math.max(0, issuedAt + botPolicy.minimumFormAgeMs + 100 - Date.now())));
   const sent = new Date(Date.now() - 1000);
-  const { status: asked } = await postOnce(new URL('/signin', siteUrl), { email, next: '/' }, { origin: siteUrl, localAddress });
+  const { status: asked } = await postOnce(new URL('/signin', siteUrl), { email, next: '/', form_started: stamp }, { origin: siteUrl, localAddress });
   if (asked !== 303) throw new Error(`POST /signin for ${email} answered ${asked}`);
   const token = new URL(linkIn(await waitForEmail(outboxDir, email, { after: sent }))).searchParams.get('token') ?? '';
   const confirmed = await postForm(siteUrl, '/signin/confirm', { token });

@@ -40,13 +40,15 @@ type ScreenInput = {
 
 async function buildUi(db: Database, input: ScreenInput, rows: readonly Reply[], extraAuthors: readonly (string | null)[], now: Date) {
   const { member, thread, place, url } = input;
-  const [authors, reactions, accepted, following] = await Promise.all([
+  const [authors, reactions, accepted, following, marked] = await Promise.all([
     loadAuthors(db, [...rows.map((row) => row.authorId), ...extraAuthors]),
     loadReactionTallies(db, rows.map((row) => row.id), member?.id),
     member ? hasAcceptedGuidelines(db, member.id) : Promise.resolve(true),
     member && thread ? isFollowing(db, member.id, thread.id) : Promise.resolve(false),
-    member && thread && input.isGet ? markNotificationsRead(db, member.id, now, thread.id) : Promise.resolve(),
+    member && thread && input.isGet ? markNotificationsRead(db, member.id, now, thread.id) : Promise.resolve(0),
   ]);
+  // The header's count was read with the member's identity, before this page read the thread.
+  if (member) member.unreadNotifications = Math.max(0, member.unreadNotifications - marked);
   const writeDecision: WriteDecision = canWriteInPlace(member ?? null, place);
   const doneMessage = threadDoneMessages[url.searchParams.get('done') ?? ''];
   const ui: ThreadUi = {

@@ -126,7 +126,10 @@ describe('the notifications page', () => {
     expect(unread.body).toContain('1 unread notification.');
     expect(unread.body).not.toContain('Nothing new');
 
-    await get(`/t/${welcomeThreadId}`, 'nameless');
+    // Opening the thread reads its notification, and that page's own header already says so.
+    const opened = await get(`/t/${welcomeThreadId}`, 'nameless');
+    expect(headerOf(opened.body)).toContain('href="/notifications"');
+    expect(headerOf(opened.body)).not.toContain('unread-count');
     const read = await get('/notifications', 'nameless');
     expect(read.body).toContain('notification-link');
     expect(read.body).not.toContain('Nothing new');

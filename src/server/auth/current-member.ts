@@ -4,6 +4,7 @@
  */
 import type { Database } from '../../../db/client.ts';
 import type { MemberRole, NewsletterStatus } from '../../../db/schema.ts';
+import { countUnreadNotifications } from '../discussions/unread-count.ts';
 import { entitledTiers } from '../members/entitled-tiers.ts';
 import { validateSessionToken } from './sessions.ts';
 
@@ -18,6 +19,8 @@ export interface CurrentMember {
   tiers: string[];
   /** The session this request came with, so it can be told apart in the account page. */
   sessionId: string;
+  /** Notifications not yet read, for the header of on-demand pages. */
+  unreadNotifications: number;
 }
 
 export type Identification =
@@ -30,6 +33,9 @@ export async function identifyMember(db: Database, token: string | undefined, no
   const validation = await validateSessionToken(db, token, now);
   if (!validation.valid) return { member: undefined, clearCookie: true };
   const { member, session, refreshedUntil } = validation;
+  // Read with the identity, not by the header: a component that awaits a query makes the
+  // renderer buffer the whole page after it (measured: +3 ms CPU on a signed-in thread page).
+  const [tiers, unreadNotifications] = await Promise.all([entitledTiers(db, member.id, now, declaredTiers), countUnreadNotifications(db, member.id)]);
   return {
     member: {
       id: member.id,
@@ -38,8 +44,9 @@ export async function identifyMember(db: Database, token: string | undefined, no
       handle: member.handle,
       role: member.role,
       newsletter: member.newsletter,
-      tiers: await entitledTiers(db, member.id, now, declaredTiers),
+      tiers,
       sessionId: session.id,
+      unreadNotifications,
     },
     refreshedUntil,
   };

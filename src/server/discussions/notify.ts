@@ -4,7 +4,7 @@
  * may read the place now. Access is checked again when notifications are shown or
  * emailed, because access changes.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../../db/client.ts';
 import { members, notifications, threadFollows, type Reply, type Thread } from '../../../db/schema.ts';
 import { heldTiers } from '../members/entitled-tiers.ts';
@@ -66,8 +66,10 @@ export async function notifyAboutReply(
   return sent;
 }
 
-/** Marks a member's notifications read (all, or those of one thread). */
-export async function markNotificationsRead(db: Database, memberId: string, now: Date, threadId?: string): Promise<void> {
-  const where = threadId ? and(eq(notifications.memberId, memberId), eq(notifications.threadId, threadId)) : eq(notifications.memberId, memberId);
-  await db.update(notifications).set({ readAt: now }).where(where);
+/** Marks a member's unread notifications read (all, or those of one thread); returns how many. */
+export async function markNotificationsRead(db: Database, memberId: string, now: Date, threadId?: string): Promise<number> {
+  const mine = and(eq(notifications.memberId, memberId), isNull(notifications.readAt));
+  const where = threadId ? and(mine, eq(notifications.threadId, threadId)) : mine;
+  const marked = await db.update(notifications).set({ readAt: now }).where(where).returning({ id: notifications.id });
+  return marked.length;
 }
