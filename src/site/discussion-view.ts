@@ -9,7 +9,7 @@ import { memberLabel } from '../server/members/member-label.ts';
 import { reactionKinds, type ReactionKind } from '../server/discussions/change-message.ts';
 import type { Place } from '../server/discussions/place-access.ts';
 import { replySorts, type ReplySort } from '../server/discussions/thread-reading.ts';
-import { getPublishedPost, type Post } from './community.ts';
+import { getPublishedPost, getSite, type Post } from './community.ts';
 import { getSpace, postPlace, spacePlace } from './discussions.ts';
 import type { Space } from '../schemas/space.ts';
 
@@ -30,21 +30,27 @@ export async function findThreadHome(thread: Thread): Promise<ThreadHome | undef
   return post && { place: postPlace(post), post };
 }
 
-export type AuthorInfo = { name: string | null; handle: string | null; role: MemberRole };
+export type AuthorInfo = { name: string | null; handle: string | null; role: MemberRole; /** As `memberLabel` names them to readers. */ label: string };
 
-/** Display names and roles of the given members, by id. */
+/**
+ * Display names and roles of the given members, by id, each label made once here rather
+ * than per message (components that await while rendering make the page buffer).
+ */
 export async function loadAuthors(db: Database, ids: readonly (string | null)[]): Promise<Map<string, AuthorInfo>> {
   const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
   if (wanted.length === 0) return new Map();
-  const rows = await db.select({ id: members.id, name: members.name, handle: members.handle, role: members.role }).from(members).where(inArray(members.id, wanted));
-  return new Map(rows.map((row) => [row.id, { name: row.name, handle: row.handle, role: row.role }]));
+  const [rows, site] = await Promise.all([
+    db.select({ id: members.id, name: members.name, handle: members.handle, role: members.role }).from(members).where(inArray(members.id, wanted)),
+    getSite(),
+  ]);
+  return new Map(rows.map((row) => [row.id, { name: row.name, handle: row.handle, role: row.role, label: memberLabel(row, { audience: 'everyone', communityName: site.name }) }]));
 }
 
 /** An author as `memberLabel` names them; a deleted account is a "Former member". */
-export function authorLabel(authorId: string | null, authors: ReadonlyMap<string, AuthorInfo>, communityName: string): string {
+export function authorLabel(authorId: string | null, authors: ReadonlyMap<string, AuthorInfo>): string {
   if (authorId === null) return 'Former member';
-  const author = authors.get(authorId);
-  return memberLabel({ id: authorId, name: author?.name ?? null, handle: author?.handle ?? null, role: author?.role }, { audience: 'everyone', communityName });
+  // Not loaded (a race with a deletion): the nickname their id gives, as memberLabel would.
+  return authors.get(authorId)?.label ?? memberLabel({ id: authorId, name: null, handle: null }, { audience: 'everyone', communityName: '' });
 }
 
 export type ReactionTally = { count: number; mine: boolean };
